@@ -1,0 +1,185 @@
+// Every setting of the server, read from the environment and validated once at
+// start-up. A bad value stops the process with a message naming the variable
+// (see src/main.ts); nothing else in the code reads process.env.
+import { z } from 'zod';
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(['0', '1', 'true', 'false', 'yes', 'no', 'on', 'off'], { message: 'expected 0 or 1 (or true/false)' })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['1', 'true', 'yes', 'on'].includes(v)));
+
+const int = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      if (!/^\d+$/.test(v)) {
+        ctx.addIssue({ code: 'custom', message: `expected a whole number, got "${v}"` });
+        return z.NEVER;
+      }
+      const n = Number(v);
+      if (n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `expected a number from ${min} to ${max}, got ${n}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const url = z.url({ message: 'expected an absolute URL' }).optional();
+const text = z.string().min(1).optional();
+const list = z
+  .string()
+  .optional()
+  .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(8000, 0, 65535),
+  HOST: z.string().default('0.0.0.0'),
+  /** The server's own address as clients see it: absolute links, OAuth issuer. */
+  PUBLIC_URL: url,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CORS_ORIGINS: list,
+  TRUST_PROXY: flag(false),
+  SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000),
+
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// or postgresql:// URL' })
+    .optional(),
+  DATABASE_POOL_SIZE: int(10, 1, 1000),
+  DATA_DIR: z.string().default('./data'),
+  MIGRATE_ON_START: flag(true),
+  DEMO_DATA: flag(true),
+
+  OAUTH_ISSUER: url,
+  OAUTH_AUDIENCE: text,
+  OAUTH_JWKS_URI: url,
+  OAUTH_INTROSPECTION_URL: url,
+  OAUTH_CLIENT_ID: text,
+  OAUTH_CLIENT_SECRET: text,
+  OAUTH_POLICY_FILE: text,
+  OAUTH_ISSUERS_FILE: text,
+  OAUTH_REALM: z.string().default('course-catalogue'),
+  OAUTH_CLOCK_TOLERANCE_S: int(30, 0, 600),
+  OAUTH_INTROSPECTION_TIMEOUT_MS: int(2_000, 50, 60_000),
+  OAUTH_INTROSPECTION_CACHE_S: int(60, 0, 3_600),
+
+  DEV_AUTH_SERVER: flag(true).optional(),
+  DEV_CLIENT_SECRET: text,
+  DEV_COOKIE_SECRET: text,
+  DEV_USERS_FILE: text,
+  DEV_CLIENTS_FILE: text,
+  ACCESS_TOKEN_TTL_S: int(600, 30, 86_400),
+
+  GRAPHQL_INTROSPECTION: flag(true).optional(),
+  GRAPHQL_MAX_DEPTH: int(8, 1, 100),
+  GRAPHQL_MAX_COST: int(5_000, 10, 1_000_000),
+  GRAPHQL_MAX_ALIASES: int(15, 1, 1_000),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  production: boolean;
+  port: number;
+  host: string;
+  /** Without a trailing slash. When PUBLIC_URL is unset: http://localhost:PORT. */
+  publicUrl: string;
+  logLevel: Env['LOG_LEVEL'];
+  corsOrigins: string[] | '*';
+  trustProxy: boolean;
+  shutdownTimeoutMs: number;
+  database: { url?: string; poolSize: number; dataDir: string; migrateOnStart: boolean; demoData: boolean };
+  oauth: {
+    issuer?: string;
+    audience?: string;
+    jwksUri?: string;
+    introspectionUrl?: string;
+    clientId?: string;
+    clientSecret?: string;
+    policyFile?: string;
+    issuersFile?: string;
+    realm: string;
+    clockToleranceS: number;
+    introspectionTimeoutMs: number;
+    introspectionCacheS: number;
+  };
+  devAuthServer: {
+    enabled: boolean;
+    clientSecret?: string;
+    cookieSecret?: string;
+    usersFile?: string;
+    clientsFile?: string;
+    accessTokenTtlS: number;
+  };
+  graphql: { introspection: boolean; maxDepth: number; maxCost: number; maxAliases: number };
+}
+
+export class ConfigError extends Error {
+  readonly code = 'ERR_CONFIG';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  // Empty strings count as unset, as shells and .env files commonly produce them.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const port = e.PORT;
+  return {
+    env: e.NODE_ENV,
+    production,
+    port,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    logLevel: e.LOG_LEVEL,
+    corsOrigins: e.CORS_ORIGINS && !e.CORS_ORIGINS.includes('*') ? e.CORS_ORIGINS : '*',
+    trustProxy: e.TRUST_PROXY,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    database: {
+      url: e.DATABASE_URL,
+      poolSize: e.DATABASE_POOL_SIZE,
+      dataDir: e.DATA_DIR,
+      migrateOnStart: e.MIGRATE_ON_START,
+      demoData: e.DEMO_DATA,
+    },
+    oauth: {
+      issuer: e.OAUTH_ISSUER,
+      audience: e.OAUTH_AUDIENCE,
+      jwksUri: e.OAUTH_JWKS_URI,
+      introspectionUrl: e.OAUTH_INTROSPECTION_URL,
+      clientId: e.OAUTH_CLIENT_ID,
+      clientSecret: e.OAUTH_CLIENT_SECRET,
+      policyFile: e.OAUTH_POLICY_FILE,
+      issuersFile: e.OAUTH_ISSUERS_FILE,
+      realm: e.OAUTH_REALM,
+      clockToleranceS: e.OAUTH_CLOCK_TOLERANCE_S,
+      introspectionTimeoutMs: e.OAUTH_INTROSPECTION_TIMEOUT_MS,
+      introspectionCacheS: e.OAUTH_INTROSPECTION_CACHE_S,
+    },
+    devAuthServer: {
+      enabled: e.DEV_AUTH_SERVER ?? !production,
+      clientSecret: e.DEV_CLIENT_SECRET,
+      cookieSecret: e.DEV_COOKIE_SECRET,
+      usersFile: e.DEV_USERS_FILE,
+      clientsFile: e.DEV_CLIENTS_FILE,
+      accessTokenTtlS: e.ACCESS_TOKEN_TTL_S,
+    },
+    graphql: {
+      introspection: e.GRAPHQL_INTROSPECTION ?? !production,
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+    },
+  };
+}

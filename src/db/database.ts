@@ -1,0 +1,75 @@
+// Opens the database in one of its two forms: embedded PostgreSQL (PGlite) in
+// a data folder, or a real PostgreSQL server when a URL is given. Both use the
+// same Prisma schema, migrations and generated client.
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaClient } from '../generated/prisma/client.js';
+
+export type Prisma = PrismaClient<'query'>;
+
+export interface DatabaseOptions {
+  /** postgres:// URL; without it, PGlite in dataDir. */
+  url?: string;
+  /** A folder, or "memory://" for a throw-away database (tests). */
+  dataDir?: string;
+  poolSize?: number;
+}
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  prisma: Prisma;
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /** Called with the SQL of every query the client runs (tests count them). */
+  onQuery(listener: (sql: string) => void): () => void;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.url) {
+    const adapterFactory = new PrismaPg({ connectionString: options.url, max: options.poolSize ?? 10 });
+    return wrap('postgres', adapterFactory, async () => {});
+  }
+  const dataDir = options.dataDir ?? './data';
+  let pg: PGlite;
+  if (dataDir.startsWith('memory://')) {
+    pg = new PGlite();
+  } else {
+    const folder = resolve(dataDir, 'pglite');
+    await mkdir(folder, { recursive: true });
+    pg = new PGlite(folder);
+  }
+  await pg.waitReady;
+  return wrap('pglite', new PrismaPGlite(pg), () => pg.close());
+}
+
+function wrap(kind: Database['kind'], adapterFactory: SqlMigrationAwareDriverAdapterFactory, closeDriver: () => Promise<void>): Database {
+  const prisma = new PrismaClient({ adapter: adapterFactory, log: [{ emit: 'event', level: 'query' }] }) as Prisma;
+  const listeners = new Set<(sql: string) => void>();
+  prisma.$on('query', (event) => {
+    for (const listener of listeners) listener(event.query);
+  });
+  let closed = false;
+  return {
+    kind,
+    prisma,
+    adapterFactory,
+    onQuery(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async ping() {
+      await prisma.$queryRawUnsafe('SELECT 1');
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await prisma.$disconnect();
+      await closeDriver();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+// The one error vocabulary of the services. Each front door maps these once:
+// src/jsonapi/errors.ts to JSON:API error objects, src/graphql to GraphQL codes.
+
+/** Where a problem lies, in the services' own terms; the doors translate it. */
+export type ErrorSource =
+  | { kind: 'attribute'; name: string } // a field of a resource (camelCase model field)
+  | { kind: 'relationship'; name: string }
+  | { kind: 'id' }
+  | { kind: 'filter'; name: string } // a filter path, e.g. "courseTerms.termIdentifier"
+  | { kind: 'search' }
+  | { kind: 'sort'; name: string }
+  | { kind: 'page'; name: string };
+
+export interface Problem {
+  detail: string;
+  source?: ErrorSource;
+}
+
+export abstract class ServiceError extends Error {
+  abstract readonly code: 'not_found' | 'conflict' | 'validation' | 'unauthenticated' | 'forbidden' | 'unavailable';
+  readonly problems: Problem[];
+  constructor(problems: Problem[] | string, source?: ErrorSource) {
+    const list = typeof problems === 'string' ? [{ detail: problems, source }] : problems;
+    super(list.map((p) => p.detail).join(' '));
+    this.problems = list;
+    this.name = new.target.name;
+  }
+}
+
+export class NotFoundError extends ServiceError {
+  readonly code = 'not_found' as const;
+}
+export class ConflictError extends ServiceError {
+  readonly code = 'conflict' as const;
+}
+export class ValidationError extends ServiceError {
+  readonly code = 'validation' as const;
+}
+export class UnavailableError extends ServiceError {
+  readonly code = 'unavailable' as const;
+}

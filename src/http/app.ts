@@ -1,0 +1,46 @@
+// Assembles the Express application: cross-cutting middleware, then each door.
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import cors from 'cors';
+import { pinoHttp } from 'pino-http';
+import type { Config } from '../config.js';
+import type { Database } from '../db/database.js';
+import type { Logger } from './logger.js';
+import { healthRoutes } from './health.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  /** The server's address as clients see it, without a trailing slash. */
+  publicUrl: string;
+}
+
+export async function createApp(deps: AppDeps): Promise<Express> {
+  const { config, db, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('etag', false); // the JSON:API door computes its own strong ETags
+  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' } }));
+  app.use(
+    helmet({
+      // The playground, Swagger UI and sign-in pages are served from this origin
+      // only; they need inline bootstrapping scripts and styles.
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'style-src': ["'self'", "'unsafe-inline'"], 'form-action': null },
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use(
+    cors({
+      origin: config.corsOrigins === '*' ? true : config.corsOrigins,
+      exposedHeaders: ['Location', 'ETag', 'WWW-Authenticate'],
+      maxAge: 600,
+    }),
+  );
+  app.use(healthRoutes(db));
+  return app;
+}
