@@ -30,3 +30,19 @@ export interface RequestContext {
 export function systemContext(actorName: string): RequestContext {
   return { principal: null, authorize: () => {}, actorName };
 }
+
+/** One authorization server whose tokens this API accepts. */
+export interface TrustedIssuer {
+  /** Must equal the token's `iss` exactly. */
+  issuer: string;
+  /** Must be among the token's `aud`. */
+  audience: string;
+  /** Else discovered from the issuer's metadata (OIDC discovery or RFC 8414). */
+  jwksUri?: string;
+  /** RFC 7662 endpoint for opaque (non-JWT) tokens. */
+  introspectionUrl?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** A policy of its own (JSON file); else the server's policy. */
+  policyFile?: string;
+}
