@@ -1,0 +1,426 @@
+// The resource service: the only code that touches Prisma for a resource.
+// Both doors call these methods and nothing else; business rules (validation,
+// policy checks, audit fields, error mapping) live here once.
+import type { Prisma } from '../db/database.js';
+import type { Operation, RequestContext } from '../auth/types.js';
+import { NotFoundError, ValidationError, type Problem } from '../errors.js';
+import type { RelationshipDescription, ResourceDescription, ResourceName } from './description.js';
+import { mapDatabaseError } from './database-errors.js';
+import { buildOrderBy, buildWhere, type FieldFilter, type ListQuery, type Where } from './query.js';
+import { resources } from './registry.js';
+import { checkAttributes, isUuid } from './validation.js';
+
+/** A stored row: the model's scalar fields, camelCase, including foreign keys. */
+export type Row = { id: string } & Record<string, unknown>;
+
+export type RelationshipValue = string | null | readonly string[];
+
+export interface WriteInput {
+  /** Client-generated id (create only). */
+  id?: string;
+  attributes?: Readonly<Record<string, unknown>>;
+  relationships?: Readonly<Record<string, RelationshipValue>>;
+}
+
+export interface ImportItem {
+  /** Position in the source file, for the report. */
+  row: number;
+  input: WriteInput;
+}
+
+export interface ImportResult {
+  created: number;
+  updated: number;
+  rejected: { row: number; problems: Problem[] }[];
+}
+
+export interface Page {
+  rows: Row[];
+  total: number;
+}
+
+/** The Prisma delegate methods the services use, the same for every model. */
+interface Delegate {
+  findMany(args: object): Promise<Row[]>;
+  findUnique(args: object): Promise<Row | null>;
+  count(args: object): Promise<number>;
+  create(args: object): Promise<Row>;
+  update(args: object): Promise<Row>;
+  delete(args: object): Promise<Row>;
+}
+
+export const maxListLimit = 1000;
+
+export class ResourceService {
+  constructor(
+    readonly description: ResourceDescription,
+    private readonly prisma: Prisma,
+    private readonly services: () => Readonly<Record<ResourceName, ResourceService>>,
+  ) {}
+
+  private get delegate(): Delegate {
+    return (this.prisma as unknown as Record<string, Delegate>)[this.description.model]!;
+  }
+
+  private async run<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw mapDatabaseError(this.description, error);
+    }
+  }
+
+  private relationship(field: string): RelationshipDescription {
+    const rel = this.description.relationships.find((r) => r.field === field);
+    if (!rel) throw new ValidationError(`${field} is not a relationship of ${this.description.type}.`, { kind: 'relationship', name: field });
+    return rel;
+  }
+
+  // ---- reading ---------------------------------------------------------
+
+  /** The `where` of a list: filters and search, optionally within one parent's relationship. */
+  async where(query: ListQuery, within?: Where): Promise<Where> {
+    const where = await buildWhere(this.description, query, (table, column, pattern, filter) => this.regexIds(table, column, pattern, filter));
+    return within ? { AND: [where, within] } : where;
+  }
+
+  async list(ctx: RequestContext, query: ListQuery = {}, within?: Where): Promise<Page> {
+    ctx.authorize('read');
+    const where = await this.where(query, within);
+    const orderBy = buildOrderBy(this.description, query.sort);
+    const take = Math.min(query.limit ?? maxListLimit, maxListLimit);
+    const skip = query.offset ?? 0;
+    if (!Number.isSafeInteger(skip) || skip < 0 || !Number.isSafeInteger(take) || take < 0) {
+      throw new ValidationError('Page offset and limit must be whole numbers ≥ 0.', { kind: 'page', name: 'offset' });
+    }
+    return this.run(async () => {
+      const [rows, total] = await Promise.all([this.delegate.findMany({ where, orderBy, skip, take }), this.delegate.count({ where })]);
+      return { rows, total };
+    });
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<Row> {
+    ctx.authorize('read');
+    const row = isUuid(id) ? await this.run(() => this.delegate.findUnique({ where: { id } })) : null;
+    if (!row) throw new NotFoundError(`${this.description.label} ${JSON.stringify(id)} not found.`, { kind: 'id' });
+    return row;
+  }
+
+  /** Rows by id, in no particular order; unknown ids are left out (for loaders). */
+  async getMany(ctx: RequestContext, ids: readonly string[]): Promise<Row[]> {
+    ctx.authorize('read');
+    const valid = [...new Set(ids.filter(isUuid))];
+    if (!valid.length) return [];
+    return this.run(() => this.delegate.findMany({ where: { id: { in: valid } } }));
+  }
+
+  /**
+   * The related rows of many parents in one query: parent id → rows of the
+   * relationship's target, filtered and sorted by `query` (no paging).
+   */
+  async related(ctx: RequestContext, field: string, parentIds: readonly string[], query: ListQuery = {}): Promise<Map<string, Row[]>> {
+    ctx.authorize('read');
+    const rel = this.relationship(field);
+    const target = this.services()[rel.target];
+    const inverse = target.description.relationships.find((r) => r.field === rel.inverse)!;
+    const ids = [...new Set(parentIds.filter(isUuid))];
+    const result = new Map<string, Row[]>(ids.map((id) => [id, []]));
+    if (!ids.length) return result;
+    const where = await target.where(query, this.inverseCondition(inverse, ids));
+    const orderBy = buildOrderBy(target.description, query.sort);
+    const rows = await target.run(() =>
+      target.delegate.findMany({
+        where,
+        orderBy,
+        ...(inverse.foreignKey ? {} : { include: { [inverse.field]: inverse.toMany ? { select: { id: true }, where: { id: { in: ids } } } : { select: { id: true } } } }),
+      }),
+    );
+    for (const row of rows) {
+      const owners = inverse.foreignKey
+        ? [row[inverse.foreignKey] as string]
+        : inverse.toMany
+          ? (row[inverse.field] as { id: string }[]).map((o) => o.id)
+          : [(row[inverse.field] as { id: string } | null)?.id];
+      if (!inverse.foreignKey) delete row[inverse.field];
+      for (const owner of owners) if (owner) result.get(owner)?.push(row);
+    }
+    return result;
+  }
+
+  /** A `where` on the target model: rows related to one of these parents. */
+  private inverseCondition(inverse: RelationshipDescription, parentIds: readonly string[]): Where {
+    if (inverse.foreignKey) return { [inverse.foreignKey]: { in: parentIds } };
+    return { [inverse.field]: inverse.toMany ? { some: { id: { in: parentIds } } } : { is: { id: { in: parentIds } } } };
+  }
+
+  /** One parent's related rows, paged: the related endpoint (/v1/courses/ID/course_terms). */
+  async relatedPage(ctx: RequestContext, id: string, field: string, query: ListQuery = {}): Promise<Page> {
+    await this.get(ctx, id);
+    const rel = this.relationship(field);
+    const target = this.services()[rel.target];
+    const inverse = target.description.relationships.find((r) => r.field === rel.inverse)!;
+    return target.list(ctx, query, this.inverseCondition(inverse, [id]));
+  }
+
+  /** Resource linkage of many rows: id → relationship field → id(s). */
+  async linkage(ctx: RequestContext, ids: readonly string[], fields: readonly string[]): Promise<Map<string, Record<string, string | null | string[]>>> {
+    ctx.authorize('read');
+    const rels = fields.map((f) => this.relationship(f));
+    const valid = [...new Set(ids.filter(isUuid))];
+    const result = new Map<string, Record<string, string | null | string[]>>();
+    if (!valid.length || !rels.length) return result;
+    const select: Record<string, unknown> = { id: true };
+    for (const rel of rels) select[rel.foreignKey ?? rel.field] = rel.foreignKey ? true : { select: { id: true }, ...(rel.toMany ? { orderBy: { id: 'asc' } } : {}) };
+    const rows = await this.run(() => this.delegate.findMany({ where: { id: { in: valid } }, select }));
+    for (const row of rows) {
+      const links: Record<string, string | null | string[]> = {};
+      for (const rel of rels) {
+        if (rel.foreignKey) links[rel.field] = (row[rel.foreignKey] as string | null) ?? null;
+        else if (rel.toMany) links[rel.field] = (row[rel.field] as { id: string }[]).map((o) => o.id);
+        else links[rel.field] = (row[rel.field] as { id: string } | null)?.id ?? null;
+      }
+      result.set(row.id, links);
+    }
+    return result;
+  }
+
+  // ---- writing ---------------------------------------------------------
+
+  private audit(ctx: RequestContext): Record<string, unknown> {
+    return { lastModUserName: ctx.actorName, lastModDate: new Date() };
+  }
+
+  async create(ctx: RequestContext, input: WriteInput): Promise<Row> {
+    ctx.authorize('create');
+    const problems: Problem[] = [];
+    if (input.id !== undefined && !isUuid(input.id)) problems.push({ detail: 'Must be a valid UUID.', source: { kind: 'id' } });
+    const { data, problems: attributeProblems } = checkAttributes(this.description, input.attributes ?? {}, 'create');
+    problems.push(...attributeProblems);
+    const relationData = await this.relationshipData(input.relationships ?? {}, 'create', problems);
+    if (problems.length) throw new ValidationError(problems);
+    return this.run(() =>
+      this.delegate.create({ data: { ...(input.id ? { id: input.id } : {}), ...data, ...relationData, ...this.audit(ctx) } }),
+    );
+  }
+
+  async update(ctx: RequestContext, id: string, input: WriteInput): Promise<Row> {
+    ctx.authorize('update');
+    await this.get(ctx, id);
+    const problems: Problem[] = [];
+    const { data, problems: attributeProblems } = checkAttributes(this.description, input.attributes ?? {}, 'update');
+    problems.push(...attributeProblems);
+    const relationData = await this.relationshipData(input.relationships ?? {}, 'update', problems, id);
+    if (problems.length) throw new ValidationError(problems);
+    return this.run(() => this.delegate.update({ where: { id }, data: { ...data, ...relationData, ...this.audit(ctx) } }));
+  }
+
+  async delete(ctx: RequestContext, id: string): Promise<void> {
+    ctx.authorize('delete');
+    if (!isUuid(id)) throw new NotFoundError(`${this.description.label} ${JSON.stringify(id)} not found.`, { kind: 'id' });
+    await this.run(() => this.delegate.delete({ where: { id } }));
+  }
+
+  /** Replaces a to-one (id or null) or a to-many (ids) relationship. */
+  async setRelationship(ctx: RequestContext, id: string, field: string, value: RelationshipValue): Promise<void> {
+    await this.update(ctx, id, { relationships: { [field]: value } });
+  }
+
+  /** Adds members to a to-many relationship (already present ones are kept once). */
+  async addToRelationship(ctx: RequestContext, id: string, field: string, ids: readonly string[]): Promise<void> {
+    await this.editMembers(ctx, id, field, ids, 'connect');
+  }
+
+  /** Removes members from a to-many relationship (absent ones are ignored). */
+  async removeFromRelationship(ctx: RequestContext, id: string, field: string, ids: readonly string[]): Promise<void> {
+    await this.editMembers(ctx, id, field, ids, 'disconnect');
+  }
+
+  private async editMembers(ctx: RequestContext, id: string, field: string, ids: readonly string[], how: 'connect' | 'disconnect'): Promise<void> {
+    ctx.authorize('update');
+    const rel = this.relationship(field);
+    if (!rel.toMany) throw new ValidationError(`${field} is a to-one relationship; replace it instead.`, { kind: 'relationship', name: field });
+    await this.get(ctx, id);
+    const problems: Problem[] = [];
+    const members = await this.checkLinked(rel, ids, problems);
+    if (problems.length) throw new ValidationError(problems);
+    if (how === 'disconnect' && rel.membersRequireOwner) {
+      const current = (await this.linkage(ctx, [id], [field])).get(id)?.[field] as string[];
+      if (members.some((m) => current.includes(m))) throw this.ownerRequired(rel);
+      return;
+    }
+    await this.run(() => this.delegate.update({ where: { id }, data: { [field]: { [how]: members.map((m) => ({ id: m })) }, ...this.audit(ctx) } }));
+  }
+
+  private ownerRequired(rel: RelationshipDescription): ValidationError {
+    const target = resources[rel.target];
+    return new ValidationError(
+      `A ${target.label} cannot be removed from its ${this.description.label}: delete the ${target.label}, or give it another ${this.description.label}.`,
+      { kind: 'relationship', name: rel.field },
+    );
+  }
+
+  /** Checks relationship input and returns the Prisma nested-write data for it. */
+  private async relationshipData(
+    relationships: Readonly<Record<string, RelationshipValue>>,
+    mode: 'create' | 'update',
+    problems: Problem[],
+    id?: string,
+  ): Promise<Record<string, unknown>> {
+    const data: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(relationships)) {
+      const rel = this.description.relationships.find((r) => r.field === field);
+      const source = { kind: 'relationship' as const, name: field };
+      if (!rel) {
+        problems.push({ detail: `${field} is not a relationship of ${this.description.type}.`, source });
+        continue;
+      }
+      if (rel.toMany !== Array.isArray(value)) {
+        problems.push({ detail: rel.toMany ? 'Expected a list of ids.' : 'Expected one id or null.', source });
+        continue;
+      }
+      if (value === null) {
+        if (rel.required) problems.push({ detail: 'This field may not be null.', source });
+        else if (mode === 'update') data[field] = { disconnect: true };
+        continue;
+      }
+      const ids = await this.checkLinked(rel, Array.isArray(value) ? (value as string[]) : [value as string], problems);
+      if (rel.toMany) {
+        if (mode === 'update' && rel.membersRequireOwner && id) {
+          const current = (await this.linkage({ principal: null, authorize: () => {}, actorName: null }, [id], [field])).get(id)?.[field] as string[];
+          if (current.some((c) => !ids.includes(c))) {
+            problems.push(this.ownerRequired(rel).problems[0]!);
+            continue;
+          }
+        }
+        data[field] = mode === 'create' ? { connect: ids.map((i) => ({ id: i })) } : { set: ids.map((i) => ({ id: i })) };
+      } else if (ids[0]) {
+        data[field] = { connect: { id: ids[0] } };
+      }
+    }
+    if (mode === 'create') {
+      for (const rel of this.description.relationships) {
+        if (rel.required && relationships[rel.field] === undefined) {
+          problems.push({ detail: 'This field is required.', source: { kind: 'relationship', name: rel.field } });
+        }
+      }
+    }
+    return data;
+  }
+
+  /** Every linked id must be a UUID of an existing row; a missing one is a 404 naming it. */
+  private async checkLinked(rel: RelationshipDescription, ids: readonly string[], problems: Problem[]): Promise<string[]> {
+    const source = { kind: 'relationship' as const, name: rel.field };
+    const bad = ids.filter((i) => !isUuid(i));
+    if (bad.length) {
+      problems.push({ detail: `${bad.map((b) => JSON.stringify(b)).join(', ')} ${bad.length > 1 ? 'are not valid UUIDs' : 'is not a valid UUID'}.`, source });
+      return [];
+    }
+    const unique = [...new Set(ids)];
+    if (!unique.length) return [];
+    const target = this.services()[rel.target];
+    const found = await target.run(() => target.delegate.findMany({ where: { id: { in: unique } }, select: { id: true } }));
+    const missing = unique.filter((i) => !found.some((f) => f.id === i));
+    if (missing.length) {
+      throw new NotFoundError(`${target.description.label} ${missing.map((m) => JSON.stringify(m)).join(', ')} not found.`, source);
+    }
+    return unique;
+  }
+
+  /**
+   * Bulk load (npm run db:import): validates every row, then upserts the valid
+   * ones by natural key (or id) in one transaction per batch. Invalid rows are
+   * reported by their index and field; the rest still load.
+   */
+  async importBatch(ctx: RequestContext, items: readonly ImportItem[]): Promise<ImportResult> {
+    ctx.authorize('create');
+    ctx.authorize('update');
+    const key = this.description.attributes.find((a) => a.unique)?.field ?? 'id';
+    const rejected: ImportResult['rejected'] = [];
+    const valid: { item: ImportItem; data: Record<string, unknown>; links: Record<string, string | string[] | null> }[] = [];
+    for (const item of items) {
+      const problems: Problem[] = [];
+      if (item.input.id !== undefined && !isUuid(item.input.id)) problems.push({ detail: 'Must be a valid UUID.', source: { kind: 'id' } });
+      const { data, problems: attributeProblems } = checkAttributes(this.description, item.input.attributes ?? {}, 'create');
+      problems.push(...attributeProblems);
+      const links: Record<string, string | string[] | null> = {};
+      for (const [field, value] of Object.entries(item.input.relationships ?? {})) {
+        const rel = this.description.relationships.find((r) => r.field === field);
+        const ids = value === null ? [] : Array.isArray(value) ? (value as string[]) : [value as string];
+        if (!rel || rel.toMany !== Array.isArray(value) || !ids.every(isUuid)) {
+          problems.push({ detail: rel ? 'Not a valid id or list of ids.' : `${field} is not a relationship of ${this.description.type}.`, source: { kind: 'relationship', name: field } });
+        } else links[field] = value as string | string[] | null;
+      }
+      if (problems.length) rejected.push({ row: item.row, problems });
+      else valid.push({ item, data, links });
+    }
+    // Linked rows must exist: one query per relationship, not per row.
+    for (const rel of this.description.relationships) {
+      const wanted = [...new Set(valid.flatMap((v) => (v.links[rel.field] === undefined || v.links[rel.field] === null ? [] : ([] as string[]).concat(v.links[rel.field] as string | string[]))))];
+      if (!wanted.length) continue;
+      const target = this.services()[rel.target];
+      const found = new Set((await target.run(() => target.delegate.findMany({ where: { id: { in: wanted } }, select: { id: true } }))).map((r) => r.id));
+      for (let i = valid.length - 1; i >= 0; i--) {
+        const value = valid[i]!.links[rel.field];
+        const missing = value ? ([] as string[]).concat(value).filter((id) => !found.has(id)) : [];
+        if (missing.length) {
+          rejected.push({ row: valid[i]!.item.row, problems: [{ detail: `${target.description.label} ${missing.join(', ')} not found.`, source: { kind: 'relationship', name: rel.field } }] });
+          valid.splice(i, 1);
+        }
+      }
+    }
+    const keyOf = (v: (typeof valid)[number]) => (key === 'id' ? v.item.input.id : v.data[key]) as string | undefined;
+    const keys = valid.map(keyOf).filter((k): k is string => k !== undefined);
+    const existing = new Set(
+      keys.length ? (await this.run(() => this.delegate.findMany({ where: { [key]: { in: keys } }, select: { [key]: true } }))).map((r) => r[key] as string) : [],
+    );
+    const audit = this.audit(ctx);
+    await this.run(() =>
+      this.prisma.$transaction(
+        valid.map((v) => {
+          const relCreate: Record<string, unknown> = {};
+          const relUpdate: Record<string, unknown> = {};
+          for (const [field, value] of Object.entries(v.links)) {
+            const ids = value === null ? [] : ([] as string[]).concat(value);
+            const rel = this.relationship(field);
+            relCreate[field] = rel.toMany ? { connect: ids.map((id) => ({ id })) } : ids[0] ? { connect: { id: ids[0] } } : undefined;
+            relUpdate[field] = rel.toMany ? { set: ids.map((id) => ({ id })) } : ids[0] ? { connect: { id: ids[0] } } : { disconnect: true };
+          }
+          const k = keyOf(v);
+          const create = { ...(v.item.input.id ? { id: v.item.input.id } : {}), ...v.data, ...relCreate, ...audit };
+          return (this.delegate as unknown as { upsert(args: object): Promise<Row> }).upsert({
+            where: k === undefined ? { id: '00000000-0000-0000-0000-000000000000' } : { [key]: k },
+            create,
+            update: { ...v.data, ...relUpdate, ...audit },
+          }) as never;
+        }),
+      ),
+    );
+    const updated = valid.filter((v) => existing.has(keyOf(v) as string)).length;
+    return { created: valid.length - updated, updated, rejected: rejected.sort((a, b) => a.row - b.row) };
+  }
+
+  /** Ids of rows whose column matches a POSIX regular expression (PostgreSQL `~`). */
+  private async regexIds(table: string, column: string, pattern: string, filter: FieldFilter): Promise<string[]> {
+    try {
+      // Table and column come from the resource descriptions, never from the request.
+      const rows = await this.prisma.$queryRawUnsafe<{ id: string }[]>(`SELECT id::text AS id FROM "${table}" WHERE "${column}"::text ~ $1`, pattern);
+      return rows.map((r) => r.id);
+    } catch (error) {
+      const mapped = mapDatabaseError(this.description, error);
+      if (mapped !== error) throw mapped;
+      throw new ValidationError(`"${pattern}" is not a valid regular expression.`, { kind: 'filter', name: `${filter.path}.regex` });
+    }
+  }
+}
+
+export type Services = Readonly<Record<ResourceName, ResourceService>>;
+
+export function createServices(prisma: Prisma): Services {
+  const services = {} as Record<ResourceName, ResourceService>;
+  for (const description of Object.values(resources)) {
+    services[description.name] = new ResourceService(description, prisma, () => services);
+  }
+  return services;
+}
+
+export type { Operation };
