@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from './logger.js';
 import { healthRoutes } from './health.js';
+import { createServices } from '../resources/service.js';
 
 export interface AppDeps {
   config: Config;
@@ -42,5 +43,8 @@ export async function createApp(deps: AppDeps): Promise<Express> {
     }),
   );
   app.use(healthRoutes(db));
+  // The one set of resource services both doors call (src/resources).
+  const services = createServices(db.prisma);
+  void services;
   return app;
 }
