@@ -8,6 +8,7 @@ import type { Database } from '../db/database.js';
 import type { Logger } from './logger.js';
 import { healthRoutes } from './health.js';
 import { createServices } from '../resources/service.js';
+import { createContextBuilder } from '../auth/context.js';
 
 export interface AppDeps {
   config: Config;
@@ -43,6 +44,9 @@ export async function createApp(deps: AppDeps): Promise<Express> {
     }),
   );
   app.use(healthRoutes(db));
+  // The one token-verifying context builder (src/auth): passed to the JSON:API and GraphQL doors.
+  const auth = await createContextBuilder({ config, logger });
+  void auth;
   // The one set of resource services both doors call (src/resources).
   const services = createServices(db.prisma);
   void services;

@@ -1,0 +1,208 @@
+// The one context builder: every request, whichever door it comes through,
+// gets its caller's identity here (bearer token → Principal) and its answer to
+// "may this caller read/create/update/delete?" from the same policy.
+import type { IncomingHttpHeaders } from 'node:http';
+import { decodeJwt, decodeProtectedHeader, type JWTVerifyGetKey } from 'jose';
+import { ConfigError, type Config } from '../config.js';
+import type { Logger } from '../http/logger.js';
+import type { Operation, Principal, RequestContext, TrustedIssuer } from './types.js';
+import { extractBearerToken } from './bearer.js';
+import { AuthUnavailableError, ForbiddenClaimError, InsufficientScopeError, InvalidTokenError, UnauthenticatedError } from './errors.js';
+import { issuerKeys, verifyJwt } from './jwt.js';
+import { Introspector } from './introspection.js';
+import { DEFAULT_POLICY, loadPolicyFile, PolicyFileError, type Policy } from './policy.js';
+import { principalFromClaims } from './principal.js';
+import { TokenRejected, UpstreamUnavailable } from './problems.js';
+import { TokenCache, tokenKey } from './token-cache.js';
+import { trustedIssuers } from './issuers.js';
+
+/** Longer tokens are refused before any parsing or network call. */
+export const MAX_TOKEN_LENGTH = 8 * 1024;
+
+export interface ContextBuilderOptions {
+  config: Config;
+  logger: Logger;
+  /** Issuers trusted besides the configured ones (the built-in authorization server). */
+  extraIssuers?: TrustedIssuer[];
+  /** Minimum time between JWKS refetches on an unknown `kid`; default 30 s (tests use less). */
+  jwksCooldownMs?: number;
+  /**
+   * How long a verified JWT's principal is reused for the same token (bounded by
+   * its `exp`); 0 turns it off. It only skips repeating a signature check whose
+   * answer cannot change, except by a key being withdrawn from the JWKS, which
+   * jose's own JWKS cache (10 min) already lets through for longer. Default 60 s.
+   */
+  verifiedTokenCacheS?: number;
+}
+
+export interface BuildableRequest {
+  headers: IncomingHttpHeaders;
+  rawHeaders?: string[];
+  query?: unknown;
+  body?: unknown;
+  method?: string;
+}
+
+export interface ContextBuilder {
+  /** Throws InvalidRequestError, InvalidTokenError or AuthUnavailableError; no token → anonymous context. */
+  build(req: BuildableRequest): Promise<RequestContext>;
+  close?(): void;
+}
+
+interface Verified {
+  principal: Principal;
+  policy: Policy;
+}
+
+interface IssuerRuntime {
+  issuer: TrustedIssuer;
+  keys: JWTVerifyGetKey;
+  policy: Policy;
+}
+
+function looksLikeJws(token: string): { iss: unknown } | undefined {
+  // JWS compact serialization (RFC 7515 §7.1): three base64url parts. A token
+  // whose parts do not decode to JSON is treated as opaque.
+  if (token.split('.').length !== 3) return undefined;
+  try {
+    decodeProtectedHeader(token);
+    return { iss: decodeJwt(token).iss };
+  } catch {
+    return undefined;
+  }
+}
+
+function actorOf(principal: Principal | null): string | null {
+  if (!principal) return null;
+  return principal.hasUser ? principal.subject : (principal.clientId ?? principal.subject);
+}
+
+export function contextFor(principal: Principal | null, policy: Policy, realm: string): RequestContext {
+  return {
+    principal,
+    actorName: actorOf(principal),
+    authorize(operation: Operation) {
+      if (!principal) {
+        // RFC 6750 §3.1: a request without credentials gets a bare challenge.
+        // Only an operation the policy opens to everyone (an empty scope set) passes.
+        const rules = policy.rules;
+        const open = rules.operations[operation].some((s) => s.length === 0) && !rules.alsoRequired.user && !rules.alsoRequired.client && !rules.groups;
+        if (open) return;
+        throw new UnauthenticatedError(realm);
+      }
+      const decision = policy.decide(principal, operation);
+      if (decision.allowed) return;
+      if (decision.reason === 'scope') throw new InsufficientScopeError(decision.scope, operation, realm);
+      throw new ForbiddenClaimError(decision.detail);
+    },
+  };
+}
+
+export async function createContextBuilder(options: ContextBuilderOptions): Promise<ContextBuilder> {
+  const { config, logger } = options;
+  const { realm, clockToleranceS, introspectionTimeoutMs, introspectionCacheS } = config.oauth;
+  const log = logger.child({ component: 'auth' });
+
+  // Everything that can be wrong with the settings is found now, not at the first request.
+  const policies = new Map<string, Policy>();
+  const policyAt = (file: string, setting: string): Policy => {
+    let policy = policies.get(file);
+    if (!policy) {
+      try {
+        policy = loadPolicyFile(file, setting);
+      } catch (error) {
+        if (error instanceof PolicyFileError) throw new ConfigError(error.problems.map((p) => `${error.file}: ${p}`));
+        throw error;
+      }
+      policies.set(file, policy);
+    }
+    return policy;
+  };
+  const serverPolicy = config.oauth.policyFile ? policyAt(config.oauth.policyFile, 'OAUTH_POLICY_FILE') : DEFAULT_POLICY;
+  const issuers = trustedIssuers(config.oauth, options.extraIssuers ?? []);
+  const jwksOptions = { timeoutMs: introspectionTimeoutMs, cooldownMs: options.jwksCooldownMs ?? 30_000 };
+  const byIssuer = new Map<string, IssuerRuntime>(
+    issuers.map((issuer) => [
+      issuer.issuer,
+      { issuer, keys: issuerKeys(issuer, jwksOptions), policy: issuer.policyFile ? policyAt(issuer.policyFile, `policyFile of ${issuer.issuer}`) : serverPolicy },
+    ]),
+  );
+  const introspectors = issuers
+    .filter((i): i is TrustedIssuer & { introspectionUrl: string; clientId: string; clientSecret: string } => !!(i.introspectionUrl && i.clientId && i.clientSecret))
+    .map((i) => ({
+      introspector: new Introspector(i, { timeoutMs: introspectionTimeoutMs, cacheS: introspectionCacheS, clockToleranceS, logger: log }),
+      policy: byIssuer.get(i.issuer)!.policy,
+    }));
+  const verifiedCacheS = options.verifiedTokenCacheS ?? 60;
+  const verifiedJwts = new TokenCache<Verified>();
+
+  if (!issuers.length) log.warn('no trusted token issuer is configured: every bearer token will be refused');
+  else log.info({ issuers: issuers.map((i) => i.issuer), introspection: introspectors.map((i) => i.introspector.url) }, 'trusted token issuers');
+
+  async function verifyJwtToken(token: string, key: string, iss: unknown): Promise<Verified> {
+    const cached = verifiedJwts.get(key);
+    if (cached) return cached;
+    // `iss` is read unverified only to pick the keys; the signature check below
+    // then binds it (jose checks it equals the chosen issuer).
+    const runtime = typeof iss === 'string' ? byIssuer.get(iss) : undefined;
+    if (!runtime) throw new TokenRejected('The access token comes from an untrusted issuer.');
+    const { payload } = await verifyJwt(token, runtime.issuer, runtime.keys, clockToleranceS);
+    const verified = { principal: principalFromClaims(payload, runtime.issuer.issuer), policy: runtime.policy };
+    if (verifiedCacheS > 0) {
+      const now = Date.now();
+      verifiedJwts.set(key, verified, Math.min(now + verifiedCacheS * 1000, payload.exp! * 1000), now);
+    }
+    return verified;
+  }
+
+  async function introspectToken(token: string, key: string): Promise<Verified> {
+    if (!introspectors.length) throw new TokenRejected('The access token is malformed.');
+    let failure: UpstreamUnavailable | undefined;
+    // One after the other, so a token is only shown to the next issuer when the previous one does not know it.
+    for (const { introspector, policy } of introspectors) {
+      try {
+        const claims = await introspector.introspect(token, key);
+        if (claims) return { principal: principalFromClaims(claims, introspector.issuer.issuer), policy };
+      } catch (error) {
+        if (!(error instanceof UpstreamUnavailable)) throw error;
+        failure = error;
+      }
+    }
+    if (failure) throw failure;
+    throw new TokenRejected('The access token is not active.');
+  }
+
+  async function verify(token: string): Promise<Verified> {
+    if (token.length > MAX_TOKEN_LENGTH) throw new TokenRejected('The access token is too long.');
+    const key = tokenKey(token);
+    const jws = looksLikeJws(token);
+    return jws ? verifyJwtToken(token, key, jws.iss) : introspectToken(token, key);
+  }
+
+  return {
+    async build(req) {
+      const token = extractBearerToken(req, realm);
+      if (token === undefined) return contextFor(null, serverPolicy, realm);
+      try {
+        const { principal, policy } = await verify(token);
+        return contextFor(principal, policy, realm);
+      } catch (error) {
+        if (error instanceof TokenRejected) {
+          log.debug({ reason: error.description }, 'bearer token refused');
+          throw new InvalidTokenError(error.description, realm);
+        }
+        if (error instanceof UpstreamUnavailable) {
+          log.warn({ reason: error.message }, 'authorization server unavailable');
+          throw new AuthUnavailableError('The authorization server cannot be reached to check the access token; try again shortly.');
+        }
+        // Should not happen; if it does, refuse the token rather than answer 500.
+        log.error({ err: error }, 'unexpected error while checking a bearer token');
+        throw new InvalidTokenError('The access token cannot be verified.', realm);
+      }
+    },
+    close() {
+      verifiedJwts.clear();
+      for (const { introspector } of introspectors) introspector.clear();
+    },
+  };
+}

@@ -1,0 +1,98 @@
+// Verifies JWT access tokens (RFC 9068) of one trusted issuer with jose. Keys
+// come from the issuer's JWKS, fetched lazily (the built-in issuer is served by
+// this very process, which is not answering yet while the app is assembled) and
+// refetched by jose on an unknown `kid`, so key rotation needs no restart.
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { TrustedIssuer } from './types.js';
+import { discoverJwksUri } from './discovery.js';
+import { TokenRejected, UpstreamUnavailable } from './problems.js';
+
+/** Asymmetric only: `none` and HS* (whose "secret" could be a public key) are never accepted. */
+export const ACCEPTED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+
+export interface JwksOptions {
+  /** Timeout of metadata and JWKS requests. */
+  timeoutMs: number;
+  /** Minimum time between two JWKS fetches triggered by unknown `kid`s (jose's default is 30 s). */
+  cooldownMs: number;
+}
+
+/** The key resolver of one issuer; JWKS location from configuration or discovered once. */
+export function issuerKeys(issuer: TrustedIssuer, options: JwksOptions): JWTVerifyGetKey {
+  let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+  let pending: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
+  const load = () =>
+    (pending ??= (async () => {
+      const uri = issuer.jwksUri ?? (await discoverJwksUri(issuer.issuer, options.timeoutMs));
+      return (jwks = createRemoteJWKSet(new URL(uri), { timeoutDuration: options.timeoutMs, cooldownDuration: options.cooldownMs }));
+    })().finally(() => (pending = undefined)));
+
+  return async (header, token) => {
+    const set = jwks ?? (await load());
+    try {
+      return await set(header, token);
+    } catch (error) {
+      // No key for this kid/alg is the token's fault; anything else (network,
+      // timeout, a broken JWKS document) is the issuer's.
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error;
+      throw new UpstreamUnavailable(`cannot fetch the JWKS of ${issuer.issuer}: ${(error as Error).message}`, { cause: error });
+    }
+  };
+}
+
+// RFC 9068 §4 asks for `at+jwt`; plain JWTs are common and accepted. RFC 7515
+// §4.1.9: `typ` is case-insensitive and "application/" may be omitted.
+function acceptableType(typ: string | undefined): boolean {
+  if (typ === undefined) return true;
+  const t = typ.toLowerCase().replace(/^application\//, '');
+  return t === 'at+jwt' || t === 'jwt';
+}
+
+function describe(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'The access token has expired.';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    switch (error.claim) {
+      case 'nbf':
+        return 'The access token is not valid yet.';
+      case 'aud':
+        return 'The access token is not meant for this API (audience).';
+      case 'iss':
+        return 'The access token comes from an untrusted issuer.';
+      case 'iat':
+        return 'The access token has an invalid issue time.';
+      default:
+        return `The access token's ${error.claim.replace(/[^\w.-]/g, '').slice(0, 40)} claim is missing or invalid.`;
+    }
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'The access token is signed with an algorithm that is not accepted.';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'The access token signature is invalid.';
+  if (error instanceof errors.JWKSNoMatchingKey) return 'The access token is signed with an unknown key.';
+  if (error instanceof errors.JWKSMultipleMatchingKeys) return 'The access token does not say which key signed it.';
+  return 'The access token is malformed.';
+}
+
+export interface VerifiedJwt {
+  payload: JWTPayload;
+}
+
+export async function verifyJwt(
+  token: string,
+  issuer: TrustedIssuer,
+  keys: JWTVerifyGetKey,
+  clockToleranceS: number,
+): Promise<VerifiedJwt> {
+  try {
+    const { payload, protectedHeader } = await jwtVerify(token, keys, {
+      issuer: issuer.issuer,
+      audience: issuer.audience,
+      algorithms: ACCEPTED_ALGORITHMS,
+      clockTolerance: clockToleranceS,
+      requiredClaims: ['exp'], // RFC 9068 §2.2: access tokens always expire
+    });
+    if (!acceptableType(protectedHeader.typ)) throw new TokenRejected('The token is not an access token (typ).');
+    return { payload };
+  } catch (error) {
+    if (error instanceof TokenRejected || error instanceof UpstreamUnavailable) throw error;
+    throw new TokenRejected(describe(error));
+  }
+}
