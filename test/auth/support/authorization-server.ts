@@ -125,7 +125,14 @@ export class StandInAuthorizationServer {
   private async introspect(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.introspectionRequests++;
     if (this.introspectionMode === 'down') return json(res, 503, { error: 'temporarily_unavailable' });
-    if (this.introspectionMode === 'slow') await new Promise((r) => setTimeout(r, this.slowMs));
+    if (this.introspectionMode === 'slow') {
+      // Answers late, or never if the caller gives up first (no timer outlives the test).
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.slowMs);
+        res.on('close', () => (clearTimeout(timer), resolve()));
+      });
+      if (res.destroyed || res.writableEnded) return;
+    }
     if (this.introspectionMode === 'broken') {
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end('{"active": tru');
