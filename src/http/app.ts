@@ -9,6 +9,7 @@ import type { Logger } from './logger.js';
 import { healthRoutes } from './health.js';
 import { createServices } from '../resources/service.js';
 import { createContextBuilder } from '../auth/context.js';
+import { createAuthorizationServer } from '../oauth/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -44,8 +45,11 @@ export async function createApp(deps: AppDeps): Promise<Express> {
     }),
   );
   app.use(healthRoutes(db));
+  // The built-in authorization server (src/oauth; off in production): trusted like any outside issuer, via its JWKS.
+  const authorizationServer = await createAuthorizationServer({ config, logger, publicUrl: deps.publicUrl });
+  if (authorizationServer) app.use('/oauth', authorizationServer.router);
   // The one token-verifying context builder (src/auth): passed to the JSON:API and GraphQL doors.
-  const auth = await createContextBuilder({ config, logger });
+  const auth = await createContextBuilder({ config, logger, extraIssuers: authorizationServer ? [authorizationServer.trustedIssuer] : [] });
   void auth;
   // The one set of resource services both doors call (src/resources).
   const services = createServices(db.prisma);

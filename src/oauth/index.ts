@@ -1,0 +1,101 @@
+// The built-in OAuth 2.0 / OpenID Connect authorization server, for local use,
+// demos and tests. The API does not trust it in any special way: it hands back
+// a TrustedIssuer, and the context builder verifies its JWTs over HTTP (JWKS)
+// exactly like those of any outside authorization server.
+import express, { type Router } from 'express';
+import type { JSONWebKeySet } from 'jose';
+import type { Config } from '../config.js';
+import type { TrustedIssuer } from '../auth/types.js';
+import type { Logger } from '../http/logger.js';
+import { UserDirectory, loadUsers } from './accounts.js';
+import { loadClients } from './clients.js';
+import { interactionRoutes } from './interactions.js';
+import { jwtIntrospection } from './introspection.js';
+import { loadOrCreateSigningKeys } from './keys.js';
+import { createProvider } from './provider.js';
+import { DEFAULT_CLIENT_SECRET, assertProductionSecrets, cookieKeys } from './secrets.js';
+import { FileStore } from './store.js';
+
+export { DEFAULT_USERS } from './accounts.js';
+export { DEMO_CLIENT_ID, PLAYGROUND_CLIENT_ID } from './clients.js';
+export { DEFAULT_CLIENT_SECRET, InsecureSetupError } from './secrets.js';
+export { GROUP_CLAIM, GROUP_SCOPE } from './scopes.js';
+
+export interface AuthorizationServerDeps {
+  config: Config;
+  logger: Logger;
+  /** The server's address as clients see it, without a trailing slash. */
+  publicUrl: string;
+}
+
+export interface AuthorizationServer {
+  /** Mount at /oauth: `app.use('/oauth', server.router)`. */
+  router: Router;
+  /** For the context builder's extraIssuers. */
+  trustedIssuer: TrustedIssuer;
+  close(): Promise<void>;
+}
+
+export class AuthorizationServerSetupError extends Error {
+  readonly code = 'ERR_OAUTH_SETUP';
+}
+
+/** null when DEV_AUTH_SERVER is off (the default in production). */
+export async function createAuthorizationServer({ config, logger, publicUrl }: AuthorizationServerDeps): Promise<AuthorizationServer | null> {
+  const settings = config.devAuthServer;
+  if (!settings.enabled) return null;
+
+  const issuer = `${publicUrl}/oauth`;
+  const audience = config.oauth.audience ?? publicUrl;
+  // RFC 8707 §2: a resource indicator is an absolute URI.
+  if (!URL.parse(audience)) throw new AuthorizationServerSetupError(`OAUTH_AUDIENCE must be an absolute URI for the built-in authorization server, got "${audience}"`);
+
+  const clients = loadClients(settings.clientsFile, publicUrl, settings.clientSecret ?? DEFAULT_CLIENT_SECRET);
+  const users = new UserDirectory(loadUsers(settings.usersFile));
+  assertProductionSecrets({ production: config.production, cookieSecret: settings.cookieSecret, usersFile: settings.usersFile, clients });
+
+  const dataDir = config.database.dataDir;
+  const signing = await loadOrCreateSigningKeys(dataDir);
+  const store = FileStore.forDataDir(dataDir);
+  const provider = createProvider({
+    issuer,
+    audience,
+    accessTokenTtlS: settings.accessTokenTtlS,
+    clients,
+    users,
+    signingKeys: signing.keys,
+    cookieKeys: cookieKeys(dataDir, settings.cookieSecret),
+    adapter: store.adapterFactory(),
+    interactionsPath: `${new URL(issuer).pathname}/interaction`,
+    trustProxy: config.trustProxy,
+    logger,
+  });
+  provider.use(jwtIntrospection(provider, publicKeys(signing.keys)));
+  // oidc-provider checks client metadata at first use; a mistake in DEV_CLIENTS_FILE should stop the start instead.
+  for (const client of clients) {
+    try {
+      await provider.Client.find(client.client_id);
+    } catch (error) {
+      const detail = (error as { error_description?: string }).error_description ?? (error as Error).message;
+      throw new AuthorizationServerSetupError(`client ${client.client_id}${settings.clientsFile ? ` (DEV_CLIENTS_FILE ${settings.clientsFile})` : ''}: ${detail}`);
+    }
+  }
+
+  const router = express.Router();
+  router.use('/interaction', interactionRoutes({ provider, users, logger, basePath: `${new URL(issuer).pathname}/interaction` }));
+  router.use(provider.callback());
+
+  logger.info({ issuer, audience, clients: clients.map((c) => c.client_id) }, 'built-in authorization server on');
+  return {
+    router,
+    trustedIssuer: { issuer, audience, jwksUri: `${issuer}/jwks` },
+    async close() {
+      store.flush();
+    },
+  };
+}
+
+/** The public halves of the signing keys, as the JWKS endpoint publishes them. */
+function publicKeys(keys: readonly Record<string, unknown>[]): JSONWebKeySet {
+  return { keys: keys.map(({ kty, kid, n, e, alg, use }) => ({ kty, kid, n, e, alg, use }) as JSONWebKeySet['keys'][number]) };
+}

@@ -1,0 +1,93 @@
+// The signing keys of the built-in authorization server, kept in
+// `${DATA_DIR}/oauth/keys.json` so that tokens survive a restart. The first key
+// signs; the others are retired keys, still published in the JWKS so that
+// tokens they signed keep verifying until they expire.
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { z } from 'zod';
+
+export const SIGNING_ALG = 'RS256';
+/** The current key plus this many retired ones stay published. */
+export const RETIRED_KEYS_KEPT = 2;
+
+export interface SigningKeys {
+  /** Private JWKs, newest (the signing key) first. */
+  keys: JWK[];
+}
+
+const keyFileSchema = z.object({
+  keys: z
+    .array(
+      z.looseObject({
+        kty: z.literal('RSA'),
+        kid: z.string().min(1),
+        d: z.string().min(1),
+        n: z.string().min(1),
+        e: z.string().min(1),
+      }),
+    )
+    .min(1),
+});
+
+export class KeyFileError extends Error {
+  readonly code = 'ERR_OAUTH_KEY_FILE';
+}
+
+export const keyFilePath = (dataDir: string): string => join(dataDir, 'oauth', 'keys.json');
+
+/** A data folder that is really a folder (PGlite's `memory://` is not). */
+export const isOnDisk = (dataDir: string): boolean => !/^[a-z]+:\/\//i.test(dataDir);
+
+export async function generateSigningKey(): Promise<JWK> {
+  const { privateKey } = await generateKeyPair(SIGNING_ALG, { modulusLength: 2048, extractable: true });
+  const jwk = await exportJWK(privateKey);
+  return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg: SIGNING_ALG, use: 'sig' };
+}
+
+export function readSigningKeys(file: string): SigningKeys | undefined {
+  if (!existsSync(file)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new KeyFileError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  const result = keyFileSchema.safeParse(parsed);
+  if (!result.success) throw new KeyFileError(`${file} is not a key file: ${result.error.issues[0]?.message}`);
+  return { keys: result.data.keys as JWK[] };
+}
+
+function writeSigningKeys(file: string, keys: SigningKeys): void {
+  mkdirSync(dirname(file), { recursive: true });
+  // Written aside and renamed, so a crash never leaves half a key file; private keys: owner only.
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(temp, 0o600);
+  renameSync(temp, file);
+}
+
+/** The keys of this data folder, generated on first use. In memory only for a `memory://` folder. */
+export async function loadOrCreateSigningKeys(dataDir: string): Promise<SigningKeys> {
+  if (!isOnDisk(dataDir)) return { keys: [await generateSigningKey()] };
+  const file = keyFilePath(dataDir);
+  const existing = readSigningKeys(file);
+  if (existing) return existing;
+  const created = { keys: [await generateSigningKey()] };
+  writeSigningKeys(file, created);
+  return created;
+}
+
+/** Puts a new signing key first and keeps the newest retired ones published. */
+export async function rotateSigningKeys(dataDir: string): Promise<{ current: string; published: string[]; dropped: string[] }> {
+  const file = keyFilePath(dataDir);
+  const previous = readSigningKeys(file)?.keys ?? [];
+  const next = [await generateSigningKey(), ...previous];
+  const kept = next.slice(0, 1 + RETIRED_KEYS_KEPT);
+  writeSigningKeys(file, { keys: kept });
+  return {
+    current: kept[0]!.kid!,
+    published: kept.map((k) => k.kid!),
+    dropped: next.slice(kept.length).map((k) => k.kid!),
+  };
+}
