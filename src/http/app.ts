@@ -8,6 +8,7 @@ import type { Database } from '../db/database.js';
 import type { Logger } from './logger.js';
 import { healthRoutes } from './health.js';
 import { createServices } from '../resources/service.js';
+import { jsonapiRouter } from '../jsonapi/index.js';
 import { createContextBuilder } from '../auth/context.js';
 import { createAuthorizationServer } from '../oauth/index.js';
 
@@ -53,6 +54,7 @@ export async function createApp(deps: AppDeps): Promise<Express> {
   void auth;
   // The one set of resource services both doors call (src/resources).
   const services = createServices(db.prisma);
-  void services;
+  // The JSON:API door: /v1/…, /v1/openapi.json, /v1/postman.json, /docs.
+  app.use(jsonapiRouter({ services, auth, publicUrl: deps.publicUrl, config }));
   return app;
 }

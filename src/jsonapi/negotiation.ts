@@ -1,0 +1,86 @@
+// Content negotiation, JSON:API 1.1 §"Content Negotiation":
+// - a request body must be `application/vnd.api+json`; media type parameters
+//   other than `ext` and `profile` are 415, and so is any `ext` (this server
+//   supports no extension);
+// - when every JSON:API media type in `Accept` carries parameters other than
+//   `profile` (or an unsupported `ext`), or `Accept` allows nothing this server
+//   sends, the answer is 406. `*/*`, `application/*` and no Accept are served.
+import { JsonApiError } from './errors.js';
+
+export const MEDIA_TYPE = 'application/vnd.api+json';
+
+interface MediaRange {
+  type: string;
+  params: Map<string, string>;
+  q: number;
+}
+
+/** Splits at commas/semicolons outside quoted strings (RFC 9110 §5.6). */
+function splitOutsideQuotes(text: string, separator: string): string[] {
+  const parts: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"' && text[i - 1] !== '\\') quoted = !quoted;
+    if (c === separator && !quoted) {
+      parts.push(current);
+      current = '';
+    } else current += c;
+  }
+  parts.push(current);
+  return parts;
+}
+
+function parseMediaRange(text: string): MediaRange | undefined {
+  const [type, ...rest] = splitOutsideQuotes(text, ';').map((s) => s.trim());
+  if (!type || !/^[\w.+*-]+\/[\w.+*-]+$/.test(type)) return undefined;
+  const params = new Map<string, string>();
+  let q = 1;
+  for (const p of rest) {
+    if (!p) continue;
+    const eq = p.indexOf('=');
+    const name = (eq < 0 ? p : p.slice(0, eq)).trim().toLowerCase();
+    const value = eq < 0 ? '' : p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    // `q` separates media type parameters from accept-params (RFC 9110 §12.5.1).
+    if (name === 'q') {
+      const n = Number(value);
+      q = Number.isFinite(n) ? n : 1;
+      break;
+    }
+    params.set(name, value);
+  }
+  return { type: type.toLowerCase(), params, q };
+}
+
+const onlyAllowed = (params: Map<string, string>, allowed: readonly string[]) => [...params.keys()].every((k) => allowed.includes(k));
+
+/** Throws 415 unless a request body's Content-Type is the JSON:API media type without unsupported parameters. */
+export function checkContentType(header: string | undefined): void {
+  const range = header === undefined ? undefined : parseMediaRange(header);
+  if (!range || range.type !== MEDIA_TYPE) {
+    throw new JsonApiError(415, 'unsupported_media_type', `Send the request body as ${MEDIA_TYPE}.`, { header: 'Content-Type' });
+  }
+  if (!onlyAllowed(range.params, ['ext', 'profile']) || range.params.has('ext')) {
+    throw new JsonApiError(415, 'unsupported_media_type', `The Content-Type may carry only the "profile" parameter; this server supports no extensions (ext).`, {
+      header: 'Content-Type',
+    });
+  }
+}
+
+/** Throws 406 when the Accept header allows no JSON:API response. */
+export function checkAccept(header: string | undefined): void {
+  if (header === undefined || header.trim() === '') return;
+  const ranges = splitOutsideQuotes(header, ',')
+    .map((r) => r.trim())
+    .filter(Boolean)
+    .map(parseMediaRange)
+    .filter((r): r is MediaRange => r !== undefined);
+  const jsonApi = ranges.filter((r) => r.type === MEDIA_TYPE);
+  const acceptable = jsonApi.length
+    ? jsonApi.some((r) => r.q > 0 && onlyAllowed(r.params, ['profile']))
+    : ranges.some((r) => r.q > 0 && (r.type === '*/*' || r.type === 'application/*'));
+  if (!acceptable) {
+    throw new JsonApiError(406, 'not_acceptable', 'Could not satisfy the request Accept header.', { pointer: '/data' });
+  }
+}
