@@ -37,7 +37,8 @@ const list = z
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: int(8000, 0, 65535),
-  HOST: z.string().default('0.0.0.0'),
+  /** Unset: every address, IPv6 and IPv4 (Node's default), so http://localhost works either way. */
+  HOST: z.string().optional(),
   /** The server's own address as clients see it: absolute links, OAuth issuer. */
   PUBLIC_URL: url,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -86,7 +87,7 @@ export interface Config {
   env: Env['NODE_ENV'];
   production: boolean;
   port: number;
-  host: string;
+  host?: string;
   /** Without a trailing slash. When PUBLIC_URL is unset: http://localhost:PORT. */
   publicUrl: string;
   logLevel: Env['LOG_LEVEL'];

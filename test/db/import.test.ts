@@ -1,0 +1,61 @@
+// Bulk import: valid rows load, each invalid row is reported by row and field.
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { systemContext } from '../../src/auth/types.js';
+import type { Database } from '../../src/db/database.js';
+import { importCatalogue, readCatalogue } from '../../src/db/import.js';
+import { demoCataloguePath, loadDemoDataIfEmpty } from '../../src/db/demo-data.js';
+import { createServices } from '../../src/resources/service.js';
+import { createTestDatabase } from '../support/database.js';
+
+let db: Database;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(() => db.close());
+
+test('the demo catalogue loads into an empty database, once', async () => {
+  const summary = await loadDemoDataIfEmpty(db);
+  expect(summary?.rejected).toEqual([]);
+  expect(summary?.created).toEqual({ people: 8, courses: 10, course_terms: 19, instructors: 5 });
+  expect(await loadDemoDataIfEmpty(db)).toBeNull();
+  const term = await db.prisma.courseTerm.findUnique({ where: { termIdentifier: '20181AUPH1010O' }, include: { course: true } });
+  expect(term?.course?.courseIdentifier).toBe('AUPH1010O');
+  const jj = await db.prisma.person.findFirst({ where: { name: 'John Jay' }, include: { instructor: { include: { courseTerms: true } } } });
+  expect(jj?.instructor?.courseTerms.length).toBeGreaterThan(0);
+});
+
+test('a file with invalid rows loads the valid ones and reports each invalid one by row and field', async () => {
+  const demo = await readCatalogue(demoCataloguePath);
+  const course = (demo.courses as Record<string, unknown>[])[0]!;
+  const catalogue = {
+    courses: [
+      { ...course, id: undefined, course_identifier: 'GOOD1000X', course_name: 'Good one' },
+      { ...course, id: undefined, course_identifier: 'bad', course_name: 'Bad identifier' },
+      { ...course, id: undefined, course_identifier: 'GOOD2000X', course_name: 'x'.repeat(81) },
+      { ...course, id: undefined, course_identifier: 'GOOD3000X', course_name: 'Another good one' },
+      'not an object',
+    ],
+    people: [{ name: 'Grace Hopper' }, { name: '' }],
+    course_terms: [{ term_identifier: '20191GOOD1000X', course: '6f1c1a52-4a5e-4b7e-9d55-0d1d6f0b0c11' }],
+  };
+  const progress: number[] = [];
+  const summary = await importCatalogue(createServices(db.prisma), systemContext('import'), catalogue, { batchSize: 2, onProgress: (done) => progress.push(done) });
+  expect(summary.created).toEqual({ people: 1, courses: 2, course_terms: 0 });
+  expect(summary.rejected).toEqual([
+    { type: 'people', row: 1, field: 'name', detail: 'This field may not be blank.' },
+    { type: 'courses', row: 1, field: 'course_identifier', detail: expect.stringMatching(/exactly 9 characters/) },
+    { type: 'courses', row: 2, field: 'course_name', detail: 'Ensure this field has no more than 80 characters.' },
+    { type: 'courses', row: 4, detail: 'expected an object' },
+    { type: 'course_terms', row: 0, field: 'course', detail: expect.stringMatching(/not found/) },
+  ]);
+  expect(progress.at(-1)).toBe(8);
+  expect(await db.prisma.course.count({ where: { courseIdentifier: { in: ['GOOD1000X', 'GOOD3000X'] } } })).toBe(2);
+  expect(await db.prisma.course.count({ where: { courseIdentifier: 'GOOD2000X' } })).toBe(0);
+});
+
+test('importing the same file again updates by natural key instead of duplicating', async () => {
+  const services = createServices(db.prisma);
+  const again = await importCatalogue(services, systemContext('import'), { people: [{ name: 'Grace Hopper', effective_start_date: '2020-01-01' }] });
+  expect(again).toMatchObject({ created: { people: 0 }, updated: { people: 1 }, rejected: [] });
+  expect((await db.prisma.person.findUnique({ where: { name: 'Grace Hopper' } }))?.effectiveStartDate?.toISOString()).toMatch(/^2020-01-01/);
+});
