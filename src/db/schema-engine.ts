@@ -20,7 +20,13 @@ async function loadEngineModule(): Promise<EngineModule> {
     const bg = await import('@prisma/schema-engine-wasm/schema_engine_bg');
     // The package's exports map does not list the .wasm file: find it beside the JS glue.
     const wasmPath = join(dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
-    const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), { './schema_engine_bg.js': bg as unknown as WebAssembly.ModuleImports });
+    // The engine arms long timers (about 10 s) that would keep a finished CLI
+    // command or test run alive; they must never hold the process open.
+    const imports: Record<string, unknown> = { ...bg };
+    for (const name of Object.keys(bg).filter((n) => n.startsWith('__wbg_setTimeout_'))) {
+      imports[name] = (callback: () => void, ms: number) => setTimeout(callback, ms >>> 0).unref();
+    }
+    const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), { './schema_engine_bg.js': imports as WebAssembly.ModuleImports });
     const exports = instance.exports as unknown as { __wbindgen_start: () => void };
     (bg as unknown as { __wbg_set_wasm: (w: unknown) => void }).__wbg_set_wasm(instance.exports);
     exports.__wbindgen_start();
