@@ -11,6 +11,7 @@ import { createServices } from '../resources/service.js';
 import { jsonapiRouter } from '../jsonapi/index.js';
 import { createContextBuilder } from '../auth/context.js';
 import { createAuthorizationServer } from '../oauth/index.js';
+import { graphqlMiddleware } from '../graphql/middleware.js';
 
 export interface AppDeps {
   config: Config;
@@ -56,5 +57,7 @@ export async function createApp(deps: AppDeps): Promise<Express> {
   const services = createServices(db.prisma);
   // The JSON:API door: /v1/…, /v1/openapi.json, /v1/postman.json, /docs.
   app.use(jsonapiRouter({ services, auth, publicUrl: deps.publicUrl, config }));
+  // The GraphQL door: /graphql (API and, in a browser, the playground).
+  app.use('/graphql', await graphqlMiddleware({ services, auth, config, publicUrl: deps.publicUrl, logger, issuer: authorizationServer?.trustedIssuer.issuer }));
   return app;
 }

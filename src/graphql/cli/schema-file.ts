@@ -1,0 +1,35 @@
+// Writes the schema to schema.graphql (`npm run schema:write`, part of the
+// build), or with --check fails when the committed file is stale
+// (`npm run graphql:check`, for CI).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { printSchema } from 'graphql';
+import { graphqlSchema } from '../schema.js';
+
+export async function schemaText(): Promise<string> {
+  const header = '# Generated from src/graphql (type-graphql) by `npm run schema:write`; do not edit by hand.\n\n';
+  return header + printSchema(await graphqlSchema()) + '\n';
+}
+
+async function main(): Promise<void> {
+  const file = resolve(process.argv.find((a) => a.endsWith('.graphql')) ?? 'schema.graphql');
+  const text = await schemaText();
+  if (process.argv.includes('--check')) {
+    let current = '';
+    try {
+      current = readFileSync(file, 'utf8');
+    } catch {
+      // missing counts as stale
+    }
+    if (current !== text) {
+      console.error(`${file} is stale: run \`npm run schema:write\` and commit it.`);
+      process.exit(1);
+    }
+    console.log(`${file} is up to date.`);
+    return;
+  }
+  writeFileSync(file, text);
+  console.log(`wrote ${file}`);
+}
+
+await main();

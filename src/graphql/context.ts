@@ -1,0 +1,15 @@
+// What every resolver gets: the caller (from the shared context builder), the
+// resource services and this request's loaders.
+import type { RequestContext } from '../auth/types.js';
+import type { Services } from '../resources/service.js';
+import { Loaders } from './loaders.js';
+
+export interface GraphQLContext {
+  auth: RequestContext;
+  services: Services;
+  loaders: Loaders;
+}
+
+export function graphqlContext(auth: RequestContext, services: Services): GraphQLContext {
+  return { auth, services, loaders: new Loaders(services, auth) };
+}

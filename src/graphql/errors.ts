@@ -1,0 +1,82 @@
+// The services' error vocabulary → GraphQL errors, once. `extensions.code`
+// follows Apollo's conventions (BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN)
+// plus NOT_FOUND, CONFLICT and SERVICE_UNAVAILABLE; `extensions.field` is the
+// argument path of the first problem (e.g. "input.courseIdentifier",
+// "filter.courseTerms.termIdentifier.regex"), and `extensions.problems` lists
+// every problem with its own path.
+import { GraphQLError } from 'graphql';
+import { InsufficientScopeError, isAuthError, graphqlErrorCode } from '../auth/errors.js';
+import { ServiceError, type ErrorSource } from '../errors.js';
+import type { ResourceDescription } from '../resources/description.js';
+import { linkageArg } from './naming.js';
+import { lookupOperator } from './types/filter-inputs.js';
+import type { Lookup } from '../resources/description.js';
+
+const codes: Readonly<Record<ServiceError['code'], string>> = {
+  validation: 'BAD_USER_INPUT',
+  not_found: 'NOT_FOUND',
+  conflict: 'CONFLICT',
+  unauthenticated: 'UNAUTHENTICATED',
+  forbidden: 'FORBIDDEN',
+  unavailable: 'SERVICE_UNAVAILABLE',
+};
+
+/** Where the arguments of the failing field keep what the services call attributes and relationships. */
+export interface ArgumentPlaces {
+  description: ResourceDescription;
+  /** The input object argument of a create/update ("input"); none when linkage ids are top-level arguments. */
+  input?: string;
+}
+
+export function argumentPath(source: ErrorSource | undefined, places: ArgumentPlaces): string | undefined {
+  if (!source) return undefined;
+  const inInput = (name: string) => (places.input ? `${places.input}.${name}` : name);
+  switch (source.kind) {
+    case 'attribute':
+      return inInput(source.name);
+    case 'relationship': {
+      const rel = places.description.relationships.find((r) => r.field === source.name);
+      return inInput(rel ? linkageArg(rel) : source.name);
+    }
+    case 'id':
+      return 'id';
+    case 'filter': {
+      const dot = source.name.lastIndexOf('.');
+      return `filter.${source.name.slice(0, dot)}.${lookupOperator(source.name.slice(dot + 1) as Lookup)}`;
+    }
+    case 'search':
+      return 'search';
+    case 'sort':
+      return 'sort';
+    case 'page':
+      return source.name;
+  }
+}
+
+/** A service or auth error as the GraphQL error clients see; anything else is returned unchanged (and masked later). */
+export function toGraphQLError(error: unknown, places?: ArgumentPlaces): unknown {
+  if (error instanceof GraphQLError) return error;
+  if (isAuthError(error)) {
+    return new GraphQLError(error.message, {
+      extensions: { code: graphqlErrorCode(error), ...(error instanceof InsufficientScopeError ? { scope: error.scope } : {}) },
+      originalError: error,
+    });
+  }
+  if (!(error instanceof ServiceError)) return error;
+  const problems = error.problems.map((p) => ({ message: p.detail, field: places ? argumentPath(p.source, places) : undefined }));
+  const field = problems.find((p) => p.field)?.field;
+  const message = problems.map((p) => (p.field ? `${p.field}: ${p.message}` : p.message)).join(' ');
+  return new GraphQLError(message, {
+    extensions: { code: codes[error.code], ...(field ? { field } : {}), problems },
+    originalError: error,
+  });
+}
+
+/** Runs a service call and translates what it throws. */
+export async function translated<T>(places: ArgumentPlaces, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toGraphQLError(error, places);
+  }
+}

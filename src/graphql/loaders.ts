@@ -1,0 +1,49 @@
+// Per-request DataLoaders over the services' batched reads, so the number of
+// SQL queries of a request follows its shape, never its number of rows.
+import DataLoader from 'dataloader';
+import type { RequestContext } from '../auth/types.js';
+import type { ResourceName } from '../resources/description.js';
+import type { ListQuery } from '../resources/query.js';
+import type { Row, Services } from '../resources/service.js';
+
+export class Loaders {
+  private readonly byIdLoaders = new Map<ResourceName, DataLoader<string, Row | null>>();
+  private readonly relatedLoaders = new Map<string, DataLoader<string, Row[]>>();
+
+  constructor(
+    private readonly services: Services,
+    private readonly auth: RequestContext,
+  ) {}
+
+  /** Records of one resource by id (null for an unknown id). */
+  byId(resource: ResourceName): DataLoader<string, Row | null> {
+    let loader = this.byIdLoaders.get(resource);
+    if (!loader) {
+      loader = new DataLoader(async (ids) => {
+        const rows = await this.services[resource].getMany(this.auth, ids);
+        const found = new Map(rows.map((r) => [r.id, r]));
+        return ids.map((id) => found.get(id) ?? null);
+      });
+      this.byIdLoaders.set(resource, loader);
+    }
+    return loader;
+  }
+
+  /**
+   * The related records of a relationship, filtered and sorted by `query`, for
+   * every parent asked for in the same tick: one service call (one query).
+   * Parents asking different questions get different loaders.
+   */
+  related(resource: ResourceName, field: string, query: ListQuery): DataLoader<string, Row[]> {
+    const key = `${resource}.${field}:${JSON.stringify(query)}`;
+    let loader = this.relatedLoaders.get(key);
+    if (!loader) {
+      loader = new DataLoader(async (parentIds) => {
+        const byParent = await this.services[resource].related(this.auth, field, parentIds, query);
+        return parentIds.map((id) => byParent.get(id) ?? []);
+      });
+      this.relatedLoaders.set(key, loader);
+    }
+    return loader;
+  }
+}

@@ -1,0 +1,108 @@
+// The GraphQL door: Apollo Server 5 on Express (`@as-integrations/express5`)
+// at /graphql, the playground at GET /graphql in a browser, and the request's
+// caller from the shared context builder (nothing else reads Authorization).
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
+import type { ContextBuilder } from '../auth/context.js';
+import { authErrorResponse, graphqlErrorCode, isAuthError } from '../auth/errors.js';
+import type { RequestContext } from '../auth/types.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../http/logger.js';
+import type { Services } from '../resources/service.js';
+import { graphqlContext, type GraphQLContext } from './context.js';
+import { formatError } from './format-error.js';
+import { operationLimitsRule } from './limits/operation-limits.js';
+import { assetRoute } from './playground/assets.js';
+import { playgroundPage } from './playground/page.js';
+import { graphqlSchema } from './schema.js';
+
+export interface GraphQLDoorOptions {
+  services: Services;
+  auth: ContextBuilder;
+  config: Config;
+  /** The server's address as clients see it, without a trailing slash. */
+  publicUrl: string;
+  logger?: Logger;
+  /** The built-in authorization server's issuer, for the playground's sign-in button. */
+  issuer?: string;
+}
+
+/** Largest request body accepted (a query document and its variables). */
+export const maxBodySize = '100kb';
+
+/** A GraphQL-shaped error response for failures before GraphQL runs (bad JSON, bad token). */
+function sendError(res: express.Response, status: number, message: string, code: string, headers: Record<string, string> = {}): void {
+  res.status(status).set(headers).type('application/json').send(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+}
+
+export async function graphqlMiddleware(options: GraphQLDoorOptions): Promise<Router> {
+  const { services, auth, config, publicUrl, logger } = options;
+  const limits = config.graphql;
+  const armor = new ApolloArmor({
+    maxAliases: { n: limits.maxAliases, exposeLimits: true },
+    maxDirectives: { n: 20, exposeLimits: true },
+    maxTokens: { n: 10_000, exposeLimits: true },
+    // Our own rule counts depth in records and cost in records (limits/).
+    maxDepth: { enabled: false },
+    costLimit: { enabled: false },
+    // Field suggestions leak the schema when introspection is off.
+    blockFieldSuggestion: { enabled: !limits.introspection },
+  }).protect();
+
+  const server = new ApolloServer<GraphQLContext>({
+    schema: await graphqlSchema(),
+    introspection: limits.introspection,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    validationRules: [...armor.validationRules, operationLimitsRule({ maxDepth: limits.maxDepth, maxCost: limits.maxCost })],
+    plugins: [...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]), ApolloServerPluginLandingPageDisabled()],
+    formatError: formatError(logger),
+  });
+  await server.start();
+
+  const router = express.Router();
+  router.get('/assets/:file', assetRoute);
+  const page = playgroundPage({ publicUrl, issuer: options.issuer, clientId: 'playground', scope: 'openid read create update delete' });
+  const playground: RequestHandler = (req, res, next) => {
+    // A browser asking for a page, not a client sending a GET query.
+    if (req.query.query !== undefined || req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) !== 'text/html') return next();
+    res.type('html').send(page);
+  };
+  router.get('/', playground);
+  router.use(express.json({ limit: maxBodySize, type: ['application/json', 'application/graphql-response+json'] }));
+  const caller: RequestHandler = async (req, res, next) => {
+    try {
+      res.locals.auth = await auth.build(req);
+      next();
+    } catch (error) {
+      const answer = authErrorResponse(error);
+      if (!answer || !isAuthError(error)) return next(error);
+      // RFC 6750 §3: a bad token is an HTTP 401 with its challenge, whatever the door.
+      sendError(res, answer.status, answer.detail, graphqlErrorCode(error), answer.headers);
+    }
+  };
+  router.use(caller);
+  router.use((req, _res, next) => {
+    // The Express integration wants a body even for GET; Apollo ignores it there.
+    if (req.body === undefined) req.body = {};
+    next();
+  });
+  router.use(expressMiddleware(server, { context: async ({ res }) => graphqlContext(res.locals.auth as RequestContext, services) }));
+  const errors: ErrorRequestHandler = (error, _req, res, _next) => {
+    const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) {
+      logger?.error({ err: error }, 'graphql door failure');
+      sendError(res, 500, 'Internal server error.', 'INTERNAL_SERVER_ERROR');
+      return;
+    }
+    // body-parser: malformed JSON (400), too large (413), unsupported charset (415).
+    const message = error.type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : error.type === 'entity.too.large' ? `The request body is larger than ${maxBodySize}.` : String(error.message);
+    sendError(res, status, message, 'BAD_REQUEST');
+  };
+  router.use(errors);
+  return router;
+}

@@ -1,0 +1,102 @@
+// Connection pagination over the services' offset/limit paging. A cursor is
+// the record's position in the sorted list, opaque to clients; page-number
+// clients use offset/limit on the same lists instead.
+import { ValidationError, type Problem } from '../errors.js';
+
+export const defaultPageSize = 10; // as the JSON:API door's page[size]
+export const maxPageSize = 100;
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+  offset?: number | null;
+  limit?: number | null;
+}
+
+/** The rows wanted, as a range of positions; `fromEnd` ranges need the total first. */
+export type PageRequest =
+  | { fromEnd: false; start: number; count: number }
+  | { fromEnd: true; last: number; after?: number; before?: number };
+
+const prefix = 'position:';
+
+export function encodeCursor(position: number): string {
+  return Buffer.from(`${prefix}${position}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string, name: string, problems: Problem[]): number | undefined {
+  const text = /^[A-Za-z0-9_-]{1,40}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString() : '';
+  const position = text.startsWith(prefix) && /^\d{1,9}$/.test(text.slice(prefix.length)) ? Number(text.slice(prefix.length)) : undefined;
+  if (position === undefined) problems.push({ detail: `${JSON.stringify(cursor)} is not a cursor of this list.`, source: { kind: 'page', name } });
+  return position;
+}
+
+function size(value: number | null | undefined, name: string, problems: Problem[]): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (value < 0 || value > maxPageSize) problems.push({ detail: `${name} must be from 0 to ${maxPageSize}.`, source: { kind: 'page', name } });
+  return value;
+}
+
+export function pageRequest(args: PageArgs): PageRequest {
+  const problems: Problem[] = [];
+  const cursorStyle = [args.first, args.after, args.last, args.before].some((v) => v !== undefined && v !== null);
+  const numberStyle = [args.offset, args.limit].some((v) => v !== undefined && v !== null);
+  if (cursorStyle && numberStyle) {
+    throw new ValidationError('Use either first/after/last/before or offset/limit, not both.', { kind: 'page', name: 'offset' });
+  }
+  if (numberStyle) {
+    const limit = size(args.limit, 'limit', problems) ?? defaultPageSize;
+    const offset = args.offset ?? 0;
+    if (offset < 0) problems.push({ detail: 'offset must be 0 or more.', source: { kind: 'page', name: 'offset' } });
+    if (problems.length) throw new ValidationError(problems);
+    return { fromEnd: false, start: offset, count: limit };
+  }
+  const first = size(args.first, 'first', problems);
+  const last = size(args.last, 'last', problems);
+  const after = args.after != null ? decodeCursor(args.after, 'after', problems) : undefined;
+  const before = args.before != null ? decodeCursor(args.before, 'before', problems) : undefined;
+  if (first !== undefined && last !== undefined) problems.push({ detail: 'Give first or last, not both.', source: { kind: 'page', name: 'last' } });
+  if (problems.length) throw new ValidationError(problems);
+  const start = after === undefined ? 0 : after + 1;
+  if (last !== undefined) return { fromEnd: true, last, after, before };
+  const count = Math.min(first ?? defaultPageSize, before === undefined ? Infinity : Math.max(0, before - start));
+  return { fromEnd: false, start, count };
+}
+
+/** A from-end request, once the total is known, as a plain range. */
+export function resolveFromEnd(request: Extract<PageRequest, { fromEnd: true }>, total: number): { start: number; count: number } {
+  const end = Math.min(request.before ?? total, total);
+  const floor = request.after === undefined ? 0 : request.after + 1;
+  const start = Math.max(floor, end - request.last);
+  return { start, count: Math.max(0, end - start) };
+}
+
+export interface Connection<T> {
+  edges: { cursor: string; node: T }[];
+  nodes: T[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount: number;
+}
+
+export function connection<T>(rows: readonly T[], start: number, total: number): Connection<T> {
+  const edges = rows.map((node, i) => ({ cursor: encodeCursor(start + i), node }));
+  return {
+    edges,
+    nodes: [...rows],
+    pageInfo: {
+      hasPreviousPage: start > 0 && total > 0,
+      hasNextPage: start + rows.length < total,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+    totalCount: total,
+  };
+}
+
+/** Pages a list already in memory (a record's related rows, loaded in one batch for all parents). */
+export function pageOf<T>(rows: readonly T[], request: PageRequest): Connection<T> {
+  const { start, count } = request.fromEnd ? resolveFromEnd(request, rows.length) : request;
+  return connection(rows.slice(start, start + count), start, rows.length);
+}

@@ -1,0 +1,65 @@
+// Every relationship as a field, both ways (course.courseTerms and
+// courseTerm.course). To-many fields are connections taking the same
+// arguments as root lists; all of them load through the request's
+// DataLoaders, so 50 courses' terms are one query, not 50.
+import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { RelationshipDescription, ResourceDescription, ResourceName } from '../../resources/description.js';
+import { resources } from '../../resources/registry.js';
+import type { Row } from '../../resources/service.js';
+import type { GraphQLContext } from '../context.js';
+import { translated } from '../errors.js';
+import { listQuery } from '../list-query.js';
+import { pageOf, pageRequest } from '../pagination.js';
+import type { ResourceTypes } from '../types/index.js';
+import type { ListArgs } from '../types/list-args.js';
+import { namedClass } from '../types/define.js';
+import { defineMethod } from './define.js';
+
+function toMany(resolver: new () => object, description: ResourceDescription, rel: RelationshipDescription, targetTypes: ResourceTypes): void {
+  const target = resources[rel.target];
+  defineMethod(
+    resolver,
+    rel.field,
+    async (root: Row, args: ListArgs, ctx: GraphQLContext) =>
+      translated({ description: target }, async () => {
+        const request = pageRequest(args);
+        const rows = await ctx.loaders.related(description.name, rel.field, listQuery(target, args)).load(root.id);
+        return pageOf(rows, request);
+      }),
+    {
+      method: [FieldResolver(() => targetTypes.connection, { name: rel.field, description: `REST: /v1/${description.type}/{id}/${rel.external}` })],
+      params: [Root(), Args(() => targetTypes.listArgs), Ctx()],
+    },
+  );
+}
+
+function toOne(resolver: new () => object, description: ResourceDescription, rel: RelationshipDescription, targetTypes: ResourceTypes): void {
+  const foreignKey = rel.foreignKey;
+  defineMethod(
+    resolver,
+    rel.field,
+    async (root: Row, ctx: GraphQLContext) =>
+      translated({ description }, async () => {
+        if (foreignKey) {
+          const id = root[foreignKey] as string | null | undefined;
+          return id ? ctx.loaders.byId(rel.target).load(id) : null;
+        }
+        const rows = await ctx.loaders.related(description.name, rel.field, {}).load(root.id);
+        return rows[0] ?? null;
+      }),
+    {
+      method: [FieldResolver(() => targetTypes.object, { name: rel.field, nullable: !rel.required })],
+      params: [Root(), Ctx()],
+    },
+  );
+}
+
+export function relationshipResolver(description: ResourceDescription, all: Readonly<Record<ResourceName, ResourceTypes>>): new () => object {
+  const resolver = namedClass(`${description.graphqlName}RelationshipResolver`);
+  for (const rel of description.relationships) {
+    if (rel.toMany) toMany(resolver, description, rel, all[rel.target]);
+    else toOne(resolver, description, rel, all[rel.target]);
+  }
+  Resolver(() => all[description.name].object)(resolver);
+  return resolver;
+}

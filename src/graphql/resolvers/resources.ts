@@ -1,0 +1,147 @@
+// Per resource: `course(id)`, `courses(...)`, and the mutations createCourse,
+// updateCourse, deleteCourse and, per relationship, set/add/remove. Each is
+// `@Authorized` with the operation the policy knows it by, and only
+// translates between GraphQL arguments and the resource service.
+import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { NotFoundError } from '../../errors.js';
+import type { RelationshipDescription, ResourceDescription, ResourceName } from '../../resources/description.js';
+import type { RelationshipValue, WriteInput } from '../../resources/service.js';
+import type { GraphQLContext } from '../context.js';
+import { translated } from '../errors.js';
+import { linkageArg, listField, singleField, upperFirst } from '../naming.js';
+import type { ResourceTypes } from '../types/index.js';
+import type { ListArgs } from '../types/list-args.js';
+import { namedClass } from '../types/define.js';
+import { defineMethod } from './define.js';
+import { rootList } from './lists.js';
+
+/** A create/update input → the services' WriteInput (attributes by field, relationships by field). */
+function writeInput(description: ResourceDescription, input: Record<string, unknown>): WriteInput {
+  const attributes: Record<string, unknown> = {};
+  const relationships: Record<string, RelationshipValue> = {};
+  let id: string | undefined;
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    if (key === 'id') id = value as string;
+    const rel = description.relationships.find((r) => linkageArg(r) === key);
+    if (rel) relationships[rel.field] = value as RelationshipValue;
+    else if (key !== 'id') attributes[key] = value;
+  }
+  return { ...(id !== undefined ? { id } : {}), attributes, relationships };
+}
+
+export function resourceResolver(description: ResourceDescription, all: Readonly<Record<ResourceName, ResourceTypes>>): new () => object {
+  const types = all[description.name];
+  const name = description.graphqlName;
+  const resolver = namedClass(`${name}Resolver`);
+  const service = (ctx: GraphQLContext) => ctx.services[description.name];
+  const inInput = { description, input: 'input' };
+  const atTop = { description };
+
+  defineMethod(
+    resolver,
+    'one',
+    async (id: string, ctx: GraphQLContext) =>
+      translated(atTop, async () => {
+        try {
+          return await service(ctx).get(ctx.auth, id);
+        } catch (error) {
+          if (error instanceof NotFoundError) return null; // GraphQL's "no such record" is null
+          throw error;
+        }
+      }),
+    {
+      method: [Authorized('read'), Query(() => types.object, { name: singleField(description), nullable: true, description: `One ${description.label} by id; null if there is none.` })],
+      params: [Arg('id', () => ID), Ctx()],
+    },
+  );
+
+  defineMethod(resolver, 'list', async (args: ListArgs, ctx: GraphQLContext) => translated(atTop, () => rootList(service(ctx), ctx.auth, args)), {
+    method: [Authorized('read'), Query(() => types.connection, { name: listField(description), description: `A page of ${description.label} records (REST: GET /v1/${description.type}).` })],
+    params: [Args(() => types.listArgs), Ctx()],
+  });
+
+  defineMethod(
+    resolver,
+    'create',
+    async (input: Record<string, unknown>, ctx: GraphQLContext) => translated(inInput, () => service(ctx).create(ctx.auth, writeInput(description, input))),
+    {
+      method: [Authorized('create'), Mutation(() => types.object, { name: `create${name}` })],
+      params: [Arg('input', () => types.createInput), Ctx()],
+    },
+  );
+
+  defineMethod(
+    resolver,
+    'update',
+    async (id: string, input: Record<string, unknown>, ctx: GraphQLContext) =>
+      translated(inInput, () => service(ctx).update(ctx.auth, id, writeInput(description, input))),
+    {
+      method: [Authorized('update'), Mutation(() => types.object, { name: `update${name}`, description: 'Changes the fields given; the others keep their values.' })],
+      params: [Arg('id', () => ID), Arg('input', () => types.updateInput), Ctx()],
+    },
+  );
+
+  defineMethod(
+    resolver,
+    'remove',
+    async (id: string, ctx: GraphQLContext) =>
+      translated(atTop, async () => {
+        await service(ctx).delete(ctx.auth, id);
+        return id;
+      }),
+    {
+      method: [Authorized('delete'), Mutation(() => ID, { name: `delete${name}`, description: 'Deletes the record and answers its id.' })],
+      params: [Arg('id', () => ID), Ctx()],
+    },
+  );
+
+  for (const rel of description.relationships) addRelationshipEdits(resolver, description, rel, types);
+
+  Resolver(() => types.object)(resolver);
+  return resolver;
+}
+
+/** set{Type}{Rel} for every relationship; add…/remove… for to-many ones. */
+function addRelationshipEdits(resolver: new () => object, description: ResourceDescription, rel: RelationshipDescription, types: ResourceTypes): void {
+  const places = { description };
+  const arg = linkageArg(rel);
+  const suffix = `${description.graphqlName}${upperFirst(rel.field)}`;
+  const reread = (ctx: GraphQLContext, id: string) => ctx.services[description.name].get(ctx.auth, id);
+  const idsArg = rel.toMany ? Arg(arg, () => [ID]) : Arg(arg, () => ID, { nullable: !rel.required });
+
+  defineMethod(
+    resolver,
+    `set${suffix}`,
+    async (id: string, value: RelationshipValue | undefined, ctx: GraphQLContext) =>
+      translated(places, async () => {
+        await ctx.services[description.name].setRelationship(ctx.auth, id, rel.field, value ?? null);
+        return reread(ctx, id);
+      }),
+    {
+      method: [Authorized('update'), Mutation(() => types.object, { name: `set${suffix}`, description: rel.toMany ? `Replaces the ${rel.field} of a ${description.label}.` : `Sets (or, with null, clears) the ${rel.field} of a ${description.label}.` })],
+      params: [Arg('id', () => ID), idsArg, Ctx()],
+    },
+  );
+  if (!rel.toMany) return;
+  for (const how of ['add', 'remove'] as const) {
+    defineMethod(
+      resolver,
+      `${how}${suffix}`,
+      async (id: string, ids: string[], ctx: GraphQLContext) =>
+        translated(places, async () => {
+          const service = ctx.services[description.name];
+          if (how === 'add') await service.addToRelationship(ctx.auth, id, rel.field, ids);
+          else await service.removeFromRelationship(ctx.auth, id, rel.field, ids);
+          return reread(ctx, id);
+        }),
+      {
+        method: [
+          Authorized('update'),
+          Mutation(() => types.object, { name: `${how}${suffix}`, description: how === 'add' ? `Adds to the ${rel.field} of a ${description.label} (already present ones stay once).` : `Removes from the ${rel.field} of a ${description.label} (absent ones are ignored).` }),
+        ],
+        params: [Arg('id', () => ID), Arg(arg, () => [ID]), Ctx()],
+      },
+    );
+  }
+}
