@@ -16,7 +16,7 @@ input[type=text],input[type=password]{width:100%;box-sizing:border-box;padding:.
 fieldset{border:1px solid #d0d5df;border-radius:6px;margin:1rem 0;padding:.5rem 1rem}
 legend{font-weight:600;padding:0 .3rem}
 .scope{display:flex;gap:.6rem;align-items:flex-start;margin:.5rem 0;font-weight:normal}
-.scope input{margin-top:.35rem;width:1.1rem;height:1.1rem}
+.scope input{flex:none;margin-top:.35rem;width:1.1rem;height:1.1rem}
 .scope code{font-size:.85rem;color:#4a5366;word-break:break-all}
 .buttons{display:flex;gap:.8rem;margin-top:1.2rem}
 button{font:inherit;font-weight:600;padding:.55rem 1.2rem;border-radius:4px;border:1px solid #1f5fbf;background:#1f5fbf;color:#fff;cursor:pointer}

@@ -14,16 +14,13 @@ import {
   type OAuthTestServer,
 } from './support/oauth-server.js';
 import { Browser, basicAuth, formAction, pkcePair, postForm } from './support/http.js';
-import { callProtectedRoute, startProtectedRoute, type ProtectedRoute } from './support/protected-route.js';
+import { callProtectedRoute } from './support/protected-route.js';
 
 let server: OAuthTestServer;
-let route: ProtectedRoute;
 beforeAll(async () => {
   server = await startOAuthServer();
-  route = await startProtectedRoute(server.trustedIssuer);
 });
 afterAll(async () => {
-  await route?.close();
   await server?.stop();
   removeDataDir(server.dataDir);
 });
@@ -62,8 +59,8 @@ describe('client credentials', () => {
     expect(res.body.refresh_token).toBeUndefined(); // RFC 6749 §4.4.3
     const token = res.body.access_token as string;
     expect(jwtClaims(token)).toMatchObject({ iss: server.issuer, aud: server.url, sub: 'demo_client', client_id: 'demo_client' });
-    expect(await callProtectedRoute(route, token, 'GET')).toEqual({ status: 200 });
-    expect(await callProtectedRoute(route, token, 'DELETE')).toEqual({ status: 403, error: 'insufficient_scope' });
+    expect(await callProtectedRoute(server, token, 'GET')).toEqual({ status: 200 });
+    expect(await callProtectedRoute(server, token, 'DELETE')).toEqual({ status: 403, error: 'insufficient_scope' });
   });
 
   test('the secret may also come in the body (client_secret_post), as curl users often send it', async () => {

@@ -8,6 +8,7 @@ import { startTestServer, type TestServer } from '../../support/server.js';
 import { DEFAULT_CLIENT_SECRET } from '../../../src/oauth/index.js';
 import type { TrustedIssuer } from '../../../src/auth/types.js';
 import { Browser, basicAuth, consentCheckboxes, formAction, pkcePair, postForm } from './http.js';
+import { DEMO_POLICY_FILE } from './protected-route.js';
 
 export const POSTMAN_CALLBACK = 'http://localhost:5432/oauth2client';
 export const DEMO_CLIENT = { id: 'demo_client', secret: DEFAULT_CLIENT_SECRET };
@@ -25,7 +26,7 @@ export function tempDataDir(): string {
 }
 
 export async function startOAuthServer(env: Record<string, string> = {}, dataDir = tempDataDir()): Promise<OAuthTestServer> {
-  const server = await startTestServer({ DEV_AUTH_SERVER: '1', DATA_DIR: dataDir, ...env });
+  const server = await startTestServer({ DEV_AUTH_SERVER: '1', DATA_DIR: dataDir, OAUTH_POLICY_FILE: DEMO_POLICY_FILE, ...env });
   const issuer = `${server.url}/oauth`;
   return {
     ...server,

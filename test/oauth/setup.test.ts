@@ -1,0 +1,76 @@
+// When the built-in authorization server is on, and what it refuses to start with.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/http/logger.js';
+import { createAuthorizationServer, InsecureSetupError } from '../../src/oauth/index.js';
+import { removeDataDir, tempDataDir } from './support/oauth-server.js';
+
+const dataDir = tempDataDir();
+afterAll(() => removeDataDir(dataDir));
+const logger = createLogger('silent');
+const publicUrl = 'http://localhost:8000';
+const create = (env: Record<string, string>) => createAuthorizationServer({ config: loadConfig({ DATA_DIR: dataDir, ...env }), logger, publicUrl });
+
+function file(name: string, content: unknown): string {
+  const path = join(dataDir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+describe('on or off', () => {
+  test('on by default outside production', async () => {
+    const server = await create({ NODE_ENV: 'development' });
+    expect(server?.trustedIssuer).toEqual({ issuer: `${publicUrl}/oauth`, audience: publicUrl, jwksUri: `${publicUrl}/oauth/jwks` });
+  });
+
+  test('off in production unless asked for, off when DEV_AUTH_SERVER=0', async () => {
+    expect(await create({ NODE_ENV: 'production' })).toBeNull();
+    expect(await create({ NODE_ENV: 'development', DEV_AUTH_SERVER: '0' })).toBeNull();
+  });
+
+  test('the audience follows OAUTH_AUDIENCE, which must be a URI', async () => {
+    expect((await create({ OAUTH_AUDIENCE: 'https://api.example.edu/' }))?.trustedIssuer.audience).toBe('https://api.example.edu/');
+    await expect(create({ OAUTH_AUDIENCE: 'course api' })).rejects.toThrow(/absolute URI/);
+  });
+});
+
+describe('production mode', () => {
+  const users = () => file('users.json', [{ username: 'alice', password: 'a long password', groups: ['team-a'] }]);
+
+  test('refuses the default secrets, naming each', async () => {
+    const attempt = create({ NODE_ENV: 'production', DEV_AUTH_SERVER: '1' });
+    await expect(attempt).rejects.toBeInstanceOf(InsecureSetupError);
+    await expect(create({ NODE_ENV: 'production', DEV_AUTH_SERVER: '1' })).rejects.toThrow(/demo_client.*default secret[\s\S]*DEV_COOKIE_SECRET[\s\S]*DEV_USERS_FILE/);
+  });
+
+  test('refuses the documented client secret even when set explicitly, and a short cookie secret', async () => {
+    await expect(create({ NODE_ENV: 'production', DEV_AUTH_SERVER: '1', DEV_CLIENT_SECRET: 'demo_client_secret', DEV_COOKIE_SECRET: 'x'.repeat(40), DEV_USERS_FILE: users() })).rejects.toThrow(/demo_client/);
+    await expect(create({ NODE_ENV: 'production', DEV_AUTH_SERVER: '1', DEV_CLIENT_SECRET: 's3cret-of-our-own', DEV_COOKIE_SECRET: 'short', DEV_USERS_FILE: users() })).rejects.toThrow(/at least 32/);
+  });
+
+  test('starts with secrets of its own', async () => {
+    const server = await create({ NODE_ENV: 'production', DEV_AUTH_SERVER: '1', DEV_CLIENT_SECRET: 's3cret-of-our-own', DEV_COOKIE_SECRET: 'x'.repeat(40), DEV_USERS_FILE: users() });
+    expect(server).not.toBeNull();
+  });
+});
+
+describe('users and clients files', () => {
+  test('a users file that is not right stops the start with its name and the problem', async () => {
+    await expect(create({ DEV_USERS_FILE: file('bad.json', '{nope') })).rejects.toThrow(/DEV_USERS_FILE .*bad\.json/);
+    await expect(create({ DEV_USERS_FILE: file('u1.json', [{ username: 'a b', password: 'x' }]) })).rejects.toThrow(/0\.username/);
+    await expect(create({ DEV_USERS_FILE: file('u2.json', [{ username: 'a', password: 'x' }, { username: 'a', password: 'y' }]) })).rejects.toThrow(/unique/);
+    await expect(create({ DEV_USERS_FILE: join(dataDir, 'missing.json') })).rejects.toThrow(/ENOENT/);
+  });
+
+  test('a clients file with a bad client stops the start, naming the client', async () => {
+    await expect(create({ DEV_CLIENTS_FILE: file('c1.json', [{ client_id: 'x', redirect_uris: ['not a url'], client_secret: 's' }]) })).rejects.toThrow(/client x/);
+    await expect(create({ DEV_CLIENTS_FILE: file('c2.json', { client_id: 'x' }) })).rejects.toThrow(/DEV_CLIENTS_FILE/);
+  });
+
+  test('a good clients file replaces the default clients', async () => {
+    const clients = file('c3.json', [{ client_id: 'my_app', client_secret: 'my secret', grant_types: ['client_credentials'], response_types: [], redirect_uris: [] }]);
+    expect(await create({ DEV_CLIENTS_FILE: clients })).not.toBeNull();
+  });
+});
