@@ -10,6 +10,7 @@ import type { Logger } from '../http/logger.js';
 import { UserDirectory, loadUsers } from './accounts.js';
 import { loadClients } from './clients.js';
 import { interactionRoutes } from './interactions.js';
+import { completeDiscovery } from './discovery.js';
 import { alignErrorCodes } from './error-codes.js';
 import { jwtIntrospection } from './introspection.js';
 import { loadOrCreateSigningKeys } from './keys.js';
@@ -72,6 +73,7 @@ export async function createAuthorizationServer({ config, logger, publicUrl }: A
     logger,
   });
   provider.use(alignErrorCodes);
+  provider.use(completeDiscovery);
   provider.use(jwtIntrospection(provider, publicKeys(signing.keys)));
   // oidc-provider checks client metadata at first use; a mistake in DEV_CLIENTS_FILE should stop the start instead.
   for (const client of clients) {

@@ -74,3 +74,58 @@ describe('users and clients files', () => {
     expect(await create({ DEV_CLIENTS_FILE: clients })).not.toBeNull();
   });
 });
+
+describe('discovery', () => {
+  test('the metadata names every endpoint, S256 only, and every scope', async () => {
+    const { startOAuthServer } = await import('./support/oauth-server.js');
+    const server = await startOAuthServer();
+    try {
+      const res = await fetch(server.endpoint('/.well-known/openid-configuration'));
+      expect(res.status).toBe(200);
+      const meta = (await res.json()) as Record<string, unknown>;
+      const base = server.issuer;
+      expect(meta).toMatchObject({
+        issuer: base,
+        authorization_endpoint: `${base}/auth`,
+        token_endpoint: `${base}/token`,
+        jwks_uri: `${base}/jwks`,
+        userinfo_endpoint: `${base}/me`,
+        introspection_endpoint: `${base}/token/introspection`,
+        revocation_endpoint: `${base}/token/revocation`,
+        end_session_endpoint: `${base}/session/end`,
+        code_challenge_methods_supported: ['S256'],
+        response_types_supported: ['code'],
+        authorization_response_iss_parameter_supported: true,
+      });
+      expect(meta.grant_types_supported).toEqual(expect.arrayContaining(['authorization_code', 'client_credentials', 'refresh_token']));
+      expect(meta.scopes_supported).toEqual(
+        expect.arrayContaining(['openid', 'profile', 'email', 'offline_access', 'read', 'create', 'update', 'delete', 'write', 'auth-columbia', 'auth-none', 'demo-djt-sla-bronze', 'https://api.columbia.edu/scope/group']),
+      );
+      expect(meta.claims_supported).toContain('https://api.columbia.edu/claim/group');
+    } finally {
+      await server.stop();
+      removeDataDir(server.dataDir);
+    }
+  });
+
+  test('end-session: a signed-in person gets our sign-out page, then a signed-out page', async () => {
+    const { startOAuthServer, authorize } = await import('./support/oauth-server.js');
+    const server = await startOAuthServer();
+    try {
+      const { browser } = await authorize(server, { scope: 'openid read', username: 'user1' });
+      const res = await browser.get(server.endpoint('/session/end'));
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain('Yes, sign me out');
+      expect(html).not.toMatch(/https?:\/\/fonts|<link|<script/);
+      const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!;
+      const confirm = server.endpoint('/session/end/confirm');
+      const done = await browser.follow(await browser.post(confirm, { xsrf, logout: 'yes' }), confirm);
+      expect(done.res.status).toBe(200);
+      expect(await done.res.text()).toContain('You have signed out');
+    } finally {
+      await server.stop();
+      removeDataDir(server.dataDir);
+    }
+  });
+});
