@@ -152,6 +152,13 @@ export function interactionRoutes({ provider, users, logger, basePath }: Interac
     }),
   );
 
+  // The body parser's refusals (too large, bad encoding) as pages too, not Express's default with a stack trace.
+  router.use((error: unknown, _req: Request, res: Response, next: express.NextFunction) => {
+    const status = (error as { status?: unknown }).status;
+    if (typeof status !== 'number' || status < 400 || status >= 500) return next(error);
+    sendPage(res, status, errorPage('The form could not be read', { error: 'invalid_request', description: (error as Error).message }));
+  });
+
   return router;
 }
 

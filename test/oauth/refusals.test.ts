@@ -192,6 +192,14 @@ describe('sign-in and consent pages', () => {
     expect(res.status).toBe(400);
   });
 
+  test('a body that is not a form, or badly encoded: 4xx page', async () => {
+    const { login } = await signInPage();
+    const bad = await fetch(login, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=koi8-r' }, body: 'username=a' });
+    expect(bad.status).toBe(415);
+    const json = await fetch(login, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"user1","password":"user1pass"}' });
+    expect(json.status).toBe(400);
+  });
+
   test('an unknown or foreign interaction: 400 page, not 500', async () => {
     for (const url of [server.endpoint('/interaction/nope'), server.endpoint('/interaction/nope/login'), server.endpoint('/interaction/nope/confirm')]) {
       const res = url.endsWith('nope') ? await fetch(url) : await fetch(url, { method: 'POST', body: new URLSearchParams({ decision: 'allow' }) });
@@ -221,6 +229,9 @@ describe('sign-in and consent pages', () => {
     const { browser, login } = await signInPage();
     const res = await browser.post(login, { username: 'user1', password: 'x'.repeat(64 * 1024) });
     expect(res.status).toBe(413);
+    const html = await res.text();
+    expect(html).toContain('could not be read');
+    expect(html).not.toMatch(/at .*\.js:\d+/); // no stack trace
   });
 });
 
