@@ -51,6 +51,9 @@ interface Delegate {
 
 export const maxListLimit = 1000;
 
+/** For the services' own look-ups during a write the policy already allowed. */
+const trustedReader: RequestContext = { principal: null, authorize: () => {}, actorName: null };
+
 export class ResourceService {
   constructor(
     readonly description: ResourceDescription,
@@ -205,13 +208,21 @@ export class ResourceService {
 
   async update(ctx: RequestContext, id: string, input: WriteInput): Promise<Row> {
     ctx.authorize('update');
-    await this.get(ctx, id);
+    await this.existing(id);
     const problems: Problem[] = [];
     const { data, problems: attributeProblems } = checkAttributes(this.description, input.attributes ?? {}, 'update');
     problems.push(...attributeProblems);
     const relationData = await this.relationshipData(input.relationships ?? {}, 'update', problems, id);
     if (problems.length) throw new ValidationError(problems);
     return this.run(() => this.delegate.update({ where: { id }, data: { ...data, ...relationData, ...this.audit(ctx) } }));
+  }
+
+  /**
+   * The row, or a 404, for a write: the policy was asked about the write
+   * itself, which does not need the `read` scope as well.
+   */
+  private async existing(id: string): Promise<Row> {
+    return this.get(trustedReader, id);
   }
 
   async delete(ctx: RequestContext, id: string): Promise<void> {
@@ -221,34 +232,34 @@ export class ResourceService {
   }
 
   /** Replaces a to-one (id or null) or a to-many (ids) relationship. */
-  async setRelationship(ctx: RequestContext, id: string, field: string, value: RelationshipValue): Promise<void> {
-    await this.update(ctx, id, { relationships: { [field]: value } });
+  async setRelationship(ctx: RequestContext, id: string, field: string, value: RelationshipValue): Promise<Row> {
+    return this.update(ctx, id, { relationships: { [field]: value } });
   }
 
   /** Adds members to a to-many relationship (already present ones are kept once). */
-  async addToRelationship(ctx: RequestContext, id: string, field: string, ids: readonly string[]): Promise<void> {
-    await this.editMembers(ctx, id, field, ids, 'connect');
+  async addToRelationship(ctx: RequestContext, id: string, field: string, ids: readonly string[]): Promise<Row> {
+    return this.editMembers(ctx, id, field, ids, 'connect');
   }
 
   /** Removes members from a to-many relationship (absent ones are ignored). */
-  async removeFromRelationship(ctx: RequestContext, id: string, field: string, ids: readonly string[]): Promise<void> {
-    await this.editMembers(ctx, id, field, ids, 'disconnect');
+  async removeFromRelationship(ctx: RequestContext, id: string, field: string, ids: readonly string[]): Promise<Row> {
+    return this.editMembers(ctx, id, field, ids, 'disconnect');
   }
 
-  private async editMembers(ctx: RequestContext, id: string, field: string, ids: readonly string[], how: 'connect' | 'disconnect'): Promise<void> {
+  private async editMembers(ctx: RequestContext, id: string, field: string, ids: readonly string[], how: 'connect' | 'disconnect'): Promise<Row> {
     ctx.authorize('update');
     const rel = this.relationship(field);
     if (!rel.toMany) throw new ValidationError(`${field} is a to-one relationship; replace it instead.`, { kind: 'relationship', name: field });
-    await this.get(ctx, id);
+    const existing = await this.existing(id);
     const problems: Problem[] = [];
     const members = await this.checkLinked(rel, ids, problems);
     if (problems.length) throw new ValidationError(problems);
     if (how === 'disconnect' && rel.membersRequireOwner) {
-      const current = (await this.linkage(ctx, [id], [field])).get(id)?.[field] as string[];
+      const current = (await this.linkage(trustedReader, [id], [field])).get(id)?.[field] as string[];
       if (members.some((m) => current.includes(m))) throw this.ownerRequired(rel);
-      return;
+      return existing;
     }
-    await this.run(() => this.delegate.update({ where: { id }, data: { [field]: { [how]: members.map((m) => ({ id: m })) }, ...this.audit(ctx) } }));
+    return this.run(() => this.delegate.update({ where: { id }, data: { [field]: { [how]: members.map((m) => ({ id: m })) }, ...this.audit(ctx) } }));
   }
 
   private ownerRequired(rel: RelationshipDescription): ValidationError {
@@ -286,7 +297,7 @@ export class ResourceService {
       const ids = await this.checkLinked(rel, Array.isArray(value) ? (value as string[]) : [value as string], problems);
       if (rel.toMany) {
         if (mode === 'update' && rel.membersRequireOwner && id) {
-          const current = (await this.linkage({ principal: null, authorize: () => {}, actorName: null }, [id], [field])).get(id)?.[field] as string[];
+          const current = (await this.linkage(trustedReader, [id], [field])).get(id)?.[field] as string[];
           if (current.some((c) => !ids.includes(c))) {
             problems.push(this.ownerRequired(rel).problems[0]!);
             continue;

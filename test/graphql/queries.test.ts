@@ -1,7 +1,7 @@
 // Lists and records over HTTP: filters in the REST vocabulary, search, sort,
 // cursor and page-number pagination, nested lists with the same arguments.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { CourseByIdDocument, CourseListDocument, CourseTermsOfCourseDocument, InstructorListDocument, type CourseListQueryVariables } from './generated/operations.js';
+import { CourseByIdDocument, CourseListDocument, CourseTermsOfCourseDocument, InstructorListDocument, type CourseListQueryVariables, type CourseTermsOfCourseQueryVariables } from './generated/operations.js';
 import { codes } from './support/client.js';
 import { startGraphQLRig, type GraphQLTestRig } from './support/setup.js';
 
@@ -139,7 +139,7 @@ describe('records and nested lists', () => {
 
   test('a nested list takes the same filter, sort and both pagination styles', async () => {
     const id = '31786aff-a593-46ca-8748-6e2c78107739';
-    const q = (variables: object) => rig.gql(CourseTermsOfCourseDocument, { id, ...variables }, rig.readOnly);
+    const q = (variables: Omit<CourseTermsOfCourseQueryVariables, 'id'>) => rig.gql(CourseTermsOfCourseDocument, { id, ...variables }, rig.readOnly);
     const desc = await q({ sort: [{ field: 'TERM_IDENTIFIER', direction: 'DESC' }] });
     expect(desc.data!.course!.courseTerms.edges.map((e) => e.node.termIdentifier)).toEqual(['20182AUPH1010O', '20181AUPH1010O']);
     const filtered = await q({ filter: { termIdentifier: { icontains: '20182' } } });

@@ -107,17 +107,13 @@ function addRelationshipEdits(resolver: new () => object, description: ResourceD
   const places = { description };
   const arg = linkageArg(rel);
   const suffix = `${description.graphqlName}${upperFirst(rel.field)}`;
-  const reread = (ctx: GraphQLContext, id: string) => ctx.services[description.name].get(ctx.auth, id);
   const idsArg = rel.toMany ? Arg(arg, () => [ID]) : Arg(arg, () => ID, { nullable: !rel.required });
 
   defineMethod(
     resolver,
     `set${suffix}`,
     async (id: string, value: RelationshipValue | undefined, ctx: GraphQLContext) =>
-      translated(places, async () => {
-        await ctx.services[description.name].setRelationship(ctx.auth, id, rel.field, value ?? null);
-        return reread(ctx, id);
-      }),
+      translated(places, () => ctx.services[description.name].setRelationship(ctx.auth, id, rel.field, value ?? null)),
     {
       method: [Authorized('update'), Mutation(() => types.object, { name: `set${suffix}`, description: rel.toMany ? `Replaces the ${rel.field} of a ${description.label}.` : `Sets (or, with null, clears) the ${rel.field} of a ${description.label}.` })],
       params: [Arg('id', () => ID), idsArg, Ctx()],
@@ -129,11 +125,9 @@ function addRelationshipEdits(resolver: new () => object, description: ResourceD
       resolver,
       `${how}${suffix}`,
       async (id: string, ids: string[], ctx: GraphQLContext) =>
-        translated(places, async () => {
+          translated(places, () => {
           const service = ctx.services[description.name];
-          if (how === 'add') await service.addToRelationship(ctx.auth, id, rel.field, ids);
-          else await service.removeFromRelationship(ctx.auth, id, rel.field, ids);
-          return reread(ctx, id);
+          return how === 'add' ? service.addToRelationship(ctx.auth, id, rel.field, ids) : service.removeFromRelationship(ctx.auth, id, rel.field, ids);
         }),
       {
         method: [

@@ -10,7 +10,7 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 }
 
 export interface GraphQLClient {
-  <T, V>(document: TypedDocumentNode<T, V>, variables?: V, token?: string): Promise<GraphQLResponse<T>>;
+  <T, V>(document: TypedDocumentNode<T, V>, variables?: NoInfer<V>, token?: string): Promise<GraphQLResponse<T>>;
   (document: string | DocumentNode, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse>;
 }
 
