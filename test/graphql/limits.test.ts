@@ -56,7 +56,7 @@ describe('limits (defaults: depth 8, cost 5000, aliases 15)', () => {
   test('documents over 5000 tokens are refused by the parser', async () => {
     const r = await rig.gql(`{ ${'__typename '.repeat(5001)} }`, {}, rig.readOnly);
     expect(r.status).toBe(400);
-    expect(r.errors![0]!.message).toMatch(/Document contains more th[ae]n 5000 tokens/) // graphql-js spells it "more that";
+    expect(r.errors![0]!.message).toMatch(/Document contains more tha[nt] 5000 tokens/); // graphql-js 16 writes "more that"
   });
 
   test('page sizes above 100 are refused', async () => {
