@@ -1,0 +1,138 @@
+// The documents for people and tools: OpenAPI 3.1 (validated), the Postman
+// collection, and Swagger UI rendered in headless Chromium.
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { chromium } from 'playwright-core';
+import { resourceList } from '../../src/resources/registry.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+beforeAll(async () => {
+  // The built-in authorization server on, as in local use.
+  server = await startTestServer({ DEV_AUTH_SERVER: '1', DATA_DIR: mkdtempSync(join(tmpdir(), 'jsonapi-docs-')) });
+});
+afterAll(() => server.stop());
+
+describe('OpenAPI', () => {
+  test('/v1/openapi.json is a valid OpenAPI 3.1 document covering every endpoint with its scope', async () => {
+    const res = await fetch(`${server.url}/v1/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = await res.json();
+    const validator = new Validator();
+    const result = await validator.validate(doc);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(doc.openapi).toBe('3.1.0');
+    for (const d of resourceList) {
+      expect(doc.paths[`/v1/${d.type}`].get.security).toEqual([{ oauth2: ['read'] }]);
+      expect(doc.paths[`/v1/${d.type}`].post.security).toEqual([{ oauth2: ['create'] }]);
+      expect(doc.paths[`/v1/${d.type}/{id}`].patch.security).toEqual([{ oauth2: ['update'] }]);
+      expect(doc.paths[`/v1/${d.type}/{id}`].delete.security).toEqual([{ oauth2: ['delete'] }]);
+      for (const r of d.relationships) {
+        expect(doc.paths[`/v1/${d.type}/{id}/${r.external}`].get).toBeDefined();
+        expect(doc.paths[`/v1/${d.type}/{id}/relationships/${r.external}`].patch).toBeDefined();
+      }
+      for (const a of d.attributes) expect(doc.components.schemas[`${d.type.replace(/(^|_)([a-z])/g, (_: string, __: string, c: string) => c.toUpperCase())}Attributes`].properties[a.external]).toBeDefined();
+    }
+    const flow = doc.components.securitySchemes.oauth2.flows.authorizationCode;
+    expect(flow.authorizationUrl).toMatch(/\/oauth\/auth$/);
+    expect(flow.tokenUrl).toMatch(/\/oauth\/token$/);
+    const courseFilters = doc.paths['/v1/courses'].get.parameters.find((p: { name: string }) => p.name === 'filter').schema.properties;
+    expect(Object.keys(courseFilters)).toEqual(expect.arrayContaining(['search', 'course_terms.term_identifier.icontains', 'course_name.regex']));
+  });
+
+  test('the authorization and token URLs it names are the built-in server\'s', async () => {
+    const meta = await (await fetch(`${server.url}/oauth/.well-known/openid-configuration`)).json();
+    const doc = await (await fetch(`${server.url}/v1/openapi.json`)).json();
+    const flow = doc.components.securitySchemes.oauth2.flows.authorizationCode;
+    expect(new URL(flow.authorizationUrl).pathname).toBe(new URL(meta.authorization_endpoint).pathname);
+    expect(new URL(flow.tokenUrl).pathname).toBe(new URL(meta.token_endpoint).pathname);
+  });
+});
+
+describe('Postman', () => {
+  test('/v1/postman.json is a v2.1 collection with one request per operation and OAuth 2.0 pre-filled', async () => {
+    const res = await fetch(`${server.url}/v1/postman.json`);
+    expect(res.status).toBe(200);
+    const collection = await res.json();
+    expect(collection.info.schema).toBe('https://schema.getpostman.com/json/collection/v2.1.0/collection.json');
+    const auth = Object.fromEntries(collection.auth.oauth2.map((e: { key: string; value: unknown }) => [e.key, e.value]));
+    expect(auth).toMatchObject({ grant_type: 'authorization_code_with_pkce', clientId: 'demo_client', redirect_uri: 'https://oauth.pstmn.io/v1/callback' });
+    expect(auth.authUrl).toMatch(/\/oauth\/auth$/);
+    expect(auth.accessTokenUrl).toMatch(/\/oauth\/token$/);
+    const doc = await (await fetch(`${server.url}/v1/openapi.json`)).json();
+    const operations = Object.values(doc.paths as Record<string, Record<string, unknown>>).reduce((n, item) => n + Object.keys(item).filter((k) => k !== 'parameters').length, 0);
+    const requests = collection.item.reduce((n: number, folder: { item: unknown[] }) => n + folder.item.length, 0);
+    expect(requests).toBe(operations);
+    const create = collection.item[0].item.find((i: { request: { method: string } }) => i.request.method === 'POST');
+    expect(JSON.parse(create.request.body.raw).data.type).toBe(collection.item[0].name);
+    expect(create.request.header).toContainEqual({ key: 'Content-Type', value: 'application/vnd.api+json' });
+  });
+});
+
+describe('Swagger UI', () => {
+  test('/docs renders in headless Chromium from the bundled swagger-ui-dist, with PKCE sign-in wired to /oauth', async () => {
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    try {
+      const page = await browser.newPage();
+      const external: string[] = [];
+      page.on('request', (r) => {
+        if (!r.url().startsWith(server.url) && !r.url().startsWith(server.url.replace('127.0.0.1', 'localhost')) && !r.url().startsWith('data:')) external.push(r.url());
+      });
+      const res = await page.goto(`${server.url}/docs`);
+      expect(res?.status()).toBe(200);
+      await page.waitForSelector('.swagger-ui .info .title', { timeout: 20_000 });
+      expect(await page.textContent('.swagger-ui .info .title')).toContain('Course catalogue');
+      await page.waitForSelector('.opblock-tag-section');
+      expect(await page.locator('.opblock-tag-section').count()).toBe(resourceList.length);
+      mkdirSync('test-artifacts', { recursive: true });
+      await page.screenshot({ path: 'test-artifacts/swagger-ui.png', fullPage: false });
+      // Sign in through the Authorize dialog: authorization code + PKCE with the
+      // public client against the built-in server, back via oauth2-redirect.html.
+      const authRequests: URL[] = [];
+      page.context().on('request', (r) => {
+        const u = new URL(r.url());
+        if (u.pathname === '/oauth/auth') authRequests.push(u);
+      });
+      await page.click('button.authorize');
+      await page.waitForSelector('.auth-container');
+      const popupPromise = page.context().waitForEvent('page');
+      const codeFlow = page.locator('.auth-container', { hasText: 'authorizationCode' }).first();
+      await codeFlow.locator('input[type=checkbox]').first().check().catch(() => undefined);
+      await page.screenshot({ path: 'test-artifacts/swagger-ui-authorize.png' });
+      await codeFlow.locator('button.authorize').click();
+      const popup = await popupPromise;
+      await popup.waitForSelector('#username');
+      const auth = authRequests[0]!;
+      expect(auth.searchParams.get('client_id')).toBe('playground');
+      expect(auth.searchParams.get('code_challenge_method')).toBe('S256');
+      expect(auth.searchParams.get('redirect_uri')).toBe(`${server.url}/docs/oauth2-redirect.html`);
+      await popup.fill('#username', 'user1');
+      await popup.fill('#password', 'user1pass');
+      await popup.click('button[type=submit]');
+      await popup.waitForSelector('button[value=allow]');
+      await popup.click('button[value=allow]');
+      await page.locator('.auth-container button', { hasText: 'Logout' }).first().waitFor({ timeout: 20_000 });
+      await page.locator('.auth-container button', { hasText: 'Close' }).first().click();
+      // Try GET /v1/courses with the token just obtained.
+      await page.click('#operations-courses-list_courses .opblock-summary');
+      await page.click('#operations-courses-list_courses button.try-out__btn');
+      const tried = page.waitForResponse((r) => new URL(r.url()).pathname === '/v1/courses');
+      await page.click('#operations-courses-list_courses button.execute');
+      const response = await tried;
+      expect([response.url(), response.status(), await response.text()]).toEqual([response.url(), 200, expect.any(String)]);
+      await page.waitForSelector('#operations-courses-list_courses .live-responses-table tbody td.response-col_status', { timeout: 20_000 });
+      expect((await page.textContent('#operations-courses-list_courses .live-responses-table tbody td.response-col_status'))?.trim()).toBe('200');
+      await page.screenshot({ path: 'test-artifacts/swagger-ui-try-it-out.png', fullPage: true });
+      expect(external).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
