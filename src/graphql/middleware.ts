@@ -14,7 +14,7 @@ import type { Logger } from '../http/logger.js';
 import type { Services } from '../resources/service.js';
 import { graphqlContext, type GraphQLContext } from './context.js';
 import { formatError } from './format-error.js';
-import { operationLimitsRule } from './limits/operation-limits.js';
+import { operationLimitsPlugin } from './limits/operation-limits.js';
 import { assetRoute } from './playground/assets.js';
 import { playgroundPage } from './playground/page.js';
 import { graphqlSchema } from './schema.js';
@@ -64,8 +64,12 @@ export async function graphqlMiddleware(options: GraphQLDoorOptions): Promise<Ro
     parseOptions: { maxTokens: maxTokens },
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
-    validationRules: [...armor.validationRules, operationLimitsRule({ maxDepth: limits.maxDepth, maxCost: limits.maxCost })],
-    plugins: [...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]), ApolloServerPluginLandingPageDisabled()],
+    validationRules: armor.validationRules,
+    plugins: [
+      ...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]),
+      operationLimitsPlugin<GraphQLContext>({ maxDepth: limits.maxDepth, maxCost: limits.maxCost }),
+      ApolloServerPluginLandingPageDisabled(),
+    ],
     formatError: formatError(logger),
   });
   await server.start();

@@ -34,7 +34,7 @@ describe('limits (defaults: depth 8, cost 5000, aliases 15)', () => {
     expect(r.errors!.some((e) => /Cannot spread fragment "A" within itself/.test(e.message))).toBe(true);
   });
 
-  test('cost multiplies page sizes; a variable page size counts as the largest page', async () => {
+  test('cost multiplies page sizes, given literally or as variables', async () => {
     const cheap = '{ courses(first: 10) { nodes { courseTerms(first: 10) { nodes { id } } } } }';
     expect((await rig.gql(cheap, {}, rig.readOnly)).errors).toBeUndefined();
     const costly = '{ courses(first: 100) { nodes { courseTerms(first: 100) { nodes { id } } } } }';
@@ -42,8 +42,11 @@ describe('limits (defaults: depth 8, cost 5000, aliases 15)', () => {
     expect(r.status).toBe(400);
     expect(r.errors![0]!.message).toMatch(/^The operation may return about 10201 records; at most 1000 are allowed/);
     expect(r.errors![0]!.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', cost: 10201, maxCost: 1000 });
-    const variable = await rig.gql('query($n: Int) { courses(first: $n) { nodes { courseTerms { nodes { id } } } } }', { n: 1 }, rig.readOnly);
-    expect(variable.errors![0]!.extensions).toMatchObject({ limit: 'cost' });
+    const sizes = 'query($n: Int, $m: Int) { courses(first: $n) { nodes { courseTerms(first: $m) { nodes { id } } } } }';
+    expect((await rig.gql(sizes, { n: 10, m: 10 }, rig.readOnly)).errors).toBeUndefined();
+    const variable = await rig.gql(sizes, { n: 100, m: 100 }, rig.readOnly);
+    expect(variable.status).toBe(400);
+    expect(variable.errors![0]!.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', cost: 10201 });
   });
 
   test('aliases are limited', async () => {
