@@ -48,6 +48,7 @@ export async function createAuthorizationServer({ config, logger, publicUrl }: A
   if (!settings.enabled) return null;
 
   const issuer = `${publicUrl}/oauth`;
+  const interactionsPath = `${new URL(issuer).pathname}/interaction`; // as the browser sees it, behind any PUBLIC_URL path
   const audience = config.oauth.audience ?? publicUrl;
   // RFC 8707 §2: a resource indicator is an absolute URI.
   if (!URL.parse(audience)) throw new AuthorizationServerSetupError(`OAUTH_AUDIENCE must be an absolute URI for the built-in authorization server, got "${audience}"`);
@@ -68,7 +69,7 @@ export async function createAuthorizationServer({ config, logger, publicUrl }: A
     signingKeys: signing.keys,
     cookieKeys: cookieKeys(dataDir, settings.cookieSecret),
     adapter: store.adapterFactory(),
-    interactionsPath: `${new URL(issuer).pathname}/interaction`,
+    interactionsPath,
     trustProxy: config.trustProxy,
     logger,
   });
@@ -86,7 +87,7 @@ export async function createAuthorizationServer({ config, logger, publicUrl }: A
   }
 
   const router = express.Router();
-  router.use('/interaction', interactionRoutes({ provider, users, logger, basePath: `${new URL(issuer).pathname}/interaction` }));
+  router.use('/interaction', interactionRoutes({ provider, users, logger, basePath: interactionsPath }));
   router.use(provider.callback());
 
   logger.info({ issuer, audience, clients: clients.map((c) => c.client_id) }, 'built-in authorization server on');
