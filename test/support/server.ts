@@ -12,7 +12,7 @@ export interface TestServer extends RunningServer {
 }
 
 export async function startTestServer(env: Record<string, string> = {}, options: { db?: Database } = {}): Promise<TestServer> {
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DEMO_DATA: '0', ...env });
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DEMO_DATA: '0', DATA_DIR: 'memory://', ...env });
   const db = options.db ?? (await createTestDatabase());
   const running = await startServer(config, { db, logger: createLogger(config.logLevel) });
   return {
