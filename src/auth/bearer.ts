@@ -36,7 +36,10 @@ export function extractBearerToken(req: BearerSource, realm: string): string | u
   if (header === undefined) return undefined;
   if (req.rawHeaders) {
     let count = 0;
-    for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() === 'authorization') count++;
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      const name = req.rawHeaders[i]!;
+      if (name.length === 13 && name.toLowerCase() === 'authorization') count++; // length first: this runs on every request
+    }
     if (count > 1) throw new InvalidRequestError('Send one Authorization header, not several.', realm);
   }
   const match = BEARER.exec(header);

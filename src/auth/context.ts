@@ -140,8 +140,6 @@ export async function createContextBuilder(options: ContextBuilderOptions): Prom
   else log.info({ issuers: issuers.map((i) => i.issuer), introspection: introspectors.map((i) => i.introspector.url) }, 'trusted token issuers');
 
   async function verifyJwtToken(token: string, key: string, iss: unknown): Promise<Verified> {
-    const cached = verifiedJwts.get(key);
-    if (cached) return cached;
     // `iss` is read unverified only to pick the keys; the signature check below
     // then binds it (jose checks it equals the chosen issuer).
     const runtime = typeof iss === 'string' ? byIssuer.get(iss) : undefined;
@@ -175,6 +173,9 @@ export async function createContextBuilder(options: ContextBuilderOptions): Prom
   async function verify(token: string): Promise<Verified> {
     if (token.length > MAX_TOKEN_LENGTH) throw new TokenRejected('The access token is too long.');
     const key = tokenKey(token);
+    // The warm path: a JWT already verified, looked up before any decoding.
+    const cached = verifiedJwts.get(key);
+    if (cached) return cached;
     const jws = looksLikeJws(token);
     return jws ? verifyJwtToken(token, key, jws.iss) : introspectToken(token, key);
   }

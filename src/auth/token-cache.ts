@@ -1,10 +1,10 @@
 // A bounded, time-limited cache of verified tokens, keyed by a SHA-256 of the
 // token so that the token itself is never kept in memory (heap dumps) or
 // printed by anything that inspects the cache.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export function tokenKey(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  return hash('sha256', token, 'base64url'); // one-shot: about half the cost of createHash() per request
 }
 
 export class TokenCache<V> {
