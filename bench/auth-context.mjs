@@ -3,7 +3,8 @@
 //
 //   node bench/auth-context.mjs [--rounds 7] [--seconds 3] [--connections 10]
 //
-// A child process serves three routes on their own ports: `plain` (no auth),
+// A child process serves four routes on their own ports: `plain` and
+// `plain-again` (no auth; the second shows how far two identical routes differ),
 // `auth` (builder.build + authorize('read'), as both doors do) and `auth-nocache`
 // (the same with the verified-token cache off, so every request checks the RS256
 // signature). The parent drives them with autocannon, alternating the order each
@@ -73,6 +74,8 @@ async function serve() {
   }
   const urls = {
     plain: await app(null),
+    // A second, identical unauthenticated route: its ratio to `plain` is the noise floor of the run.
+    'plain-again': await app(null),
     auth: await app(await createContextBuilder({ config, logger })),
     'auth-nocache': await app(await createContextBuilder({ config, logger, verifiedTokenCacheS: 0 })),
   };
