@@ -3,13 +3,7 @@
 // (`npm run graphql:check`, for CI).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { printSchema } from 'graphql';
-import { graphqlSchema } from '../schema.js';
-
-export async function schemaText(): Promise<string> {
-  const header = '# Generated from src/graphql (type-graphql) by `npm run schema:write`; do not edit by hand.\n\n';
-  return header + printSchema(await graphqlSchema()) + '\n';
-}
+import { schemaText } from '../schema-text.js';
 
 async function main(): Promise<void> {
   const file = resolve(process.argv.find((a) => a.endsWith('.graphql')) ?? 'schema.graphql');
