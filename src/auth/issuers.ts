@@ -12,7 +12,7 @@ import { fieldPath } from './policy.js';
 const issuerEntry = z
   .object({
     issuer: z.url({ message: 'expected an absolute URL' }),
-    audience: z.string().min(1, { message: 'required: the audience (aud) this API expects' }),
+    audience: z.string({ message: 'required: the audience (aud) this API expects' }).min(1, { message: 'required: the audience (aud) this API expects' }),
     jwksUri: z.url({ message: 'expected an absolute URL' }).optional(),
     introspectionUrl: z.url({ message: 'expected an absolute URL' }).optional(),
     clientId: z.string().min(1).optional(),
