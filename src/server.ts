@@ -7,7 +7,7 @@ import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { applyMigrations } from './db/migrations.js';
 import { loadDemoDataIfEmpty } from './db/demo-data.js';
-import { createApp } from './http/app.js';
+import { createApp, type AppHandle } from './http/app.js';
 import { createLogger, type Logger } from './http/logger.js';
 
 export interface RunningServer {
@@ -51,9 +51,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   const { port } = server.address() as AddressInfo;
   const publicUrl = config.publicUrl.replace(`:${config.port}`, `:${port}`);
-  const app = await createApp({ config, db, logger, publicUrl });
-  server.on('request', app);
+  let app: AppHandle;
+  try {
+    app = await createApp({ config, db, logger, publicUrl });
+  } catch (error) {
+    await new Promise((resolve) => server.close(resolve));
+    if (ownsDb) await db.close();
+    throw error;
+  }
+  server.on('request', app.app);
   server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
+  // The built-in issuer's keys come from this very server: fetch them now that it answers.
+  await app.warm();
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -63,6 +72,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       await done;
       clearTimeout(timer);
+      await app.close();
       if (ownsDb) await db.close();
     })());
 

@@ -8,7 +8,7 @@ import type { Logger } from '../http/logger.js';
 import type { Operation, Principal, RequestContext, TrustedIssuer } from './types.js';
 import { extractBearerToken } from './bearer.js';
 import { AuthUnavailableError, ForbiddenClaimError, InsufficientScopeError, InvalidTokenError, UnauthenticatedError } from './errors.js';
-import { issuerKeys, verifyJwt } from './jwt.js';
+import { issuerKeys, verifyJwt, type IssuerKeys } from './jwt.js';
 import { Introspector } from './introspection.js';
 import { DEFAULT_POLICY, loadPolicyFile, PolicyFileError, type Policy } from './policy.js';
 import { principalFromClaims } from './principal.js';
@@ -46,6 +46,8 @@ export interface BuildableRequest {
 export interface ContextBuilder {
   /** Throws InvalidRequestError, InvalidTokenError or AuthUnavailableError; no token → anonymous context. */
   build(req: BuildableRequest): Promise<RequestContext>;
+  /** Fetches every trusted issuer's keys now (once the server answers), so no request waits for them. */
+  warm(): Promise<void>;
   close?(): void;
 }
 
@@ -56,7 +58,7 @@ interface Verified {
 
 interface IssuerRuntime {
   issuer: TrustedIssuer;
-  keys: JWTVerifyGetKey;
+  keys: IssuerKeys;
   policy: Policy;
 }
 
@@ -200,6 +202,14 @@ export async function createContextBuilder(options: ContextBuilderOptions): Prom
         log.error({ err: error }, 'unexpected error while checking a bearer token');
         throw new InvalidTokenError('The access token cannot be verified.', realm);
       }
+    },
+    async warm() {
+      // Best effort: a trusted issuer that is down now is retried at the first token.
+      await Promise.all(
+        [...byIssuer.values()].map((runtime) =>
+          runtime.keys.warm().catch((error: unknown) => log.warn({ issuer: runtime.issuer.issuer, reason: (error as Error).message }, 'could not fetch the issuer keys ahead of the first token')),
+        ),
+      );
     },
     close() {
       verifiedJwts.clear();

@@ -1,7 +1,8 @@
 // Verifies JWT access tokens (RFC 9068) of one trusted issuer with jose. Keys
-// come from the issuer's JWKS, fetched lazily (the built-in issuer is served by
-// this very process, which is not answering yet while the app is assembled) and
-// refetched by jose on an unknown `kid`, so key rotation needs no restart.
+// come from the issuer's JWKS, fetched once the server answers (`warm`; not
+// while the app is assembled, since the built-in issuer is served by this very
+// process) or else at the first token, and refetched by jose on an unknown
+// `kid`, so key rotation needs no restart.
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { TrustedIssuer } from './types.js';
 import { discoverJwksUri } from './discovery.js';
@@ -17,8 +18,11 @@ export interface JwksOptions {
   cooldownMs: number;
 }
 
+/** A key resolver that can also fetch its keys ahead of the first token. */
+export type IssuerKeys = JWTVerifyGetKey & { warm(): Promise<void> };
+
 /** The key resolver of one issuer; JWKS location from configuration or discovered once. */
-export function issuerKeys(issuer: TrustedIssuer, options: JwksOptions): JWTVerifyGetKey {
+export function issuerKeys(issuer: TrustedIssuer, options: JwksOptions): IssuerKeys {
   let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
   let pending: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
   const load = () =>
@@ -27,7 +31,7 @@ export function issuerKeys(issuer: TrustedIssuer, options: JwksOptions): JWTVeri
       return (jwks = createRemoteJWKSet(new URL(uri), { timeoutDuration: options.timeoutMs, cooldownDuration: options.cooldownMs }));
     })().finally(() => (pending = undefined)));
 
-  return async (header, token) => {
+  const getKey: JWTVerifyGetKey = async (header, token) => {
     const set = jwks ?? (await load());
     try {
       return await set(header, token);
@@ -38,6 +42,12 @@ export function issuerKeys(issuer: TrustedIssuer, options: JwksOptions): JWTVeri
       throw new UpstreamUnavailable(`cannot fetch the JWKS of ${issuer.issuer}: ${(error as Error).message}`, { cause: error });
     }
   };
+  return Object.assign(getKey, {
+    async warm() {
+      const set = jwks ?? (await load());
+      await set.reload();
+    },
+  });
 }
 
 // RFC 9068 §4 asks for `at+jwt`; plain JWTs are common and accepted. RFC 7515

@@ -21,7 +21,15 @@ export interface AppDeps {
   publicUrl: string;
 }
 
-export async function createApp(deps: AppDeps): Promise<Express> {
+export interface AppHandle {
+  app: Express;
+  /** Fetches what the first request would otherwise wait for (the trusted issuers' keys). */
+  warm(): Promise<void>;
+  /** Releases what the app holds (the built-in authorization server's store, caches). */
+  close(): Promise<void>;
+}
+
+export async function createApp(deps: AppDeps): Promise<AppHandle> {
   const { config, db, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
@@ -49,15 +57,26 @@ export async function createApp(deps: AppDeps): Promise<Express> {
   app.use(healthRoutes(db));
   // The built-in authorization server (src/oauth; off in production): trusted like any outside issuer, via its JWKS.
   const authorizationServer = await createAuthorizationServer({ config, logger, publicUrl: deps.publicUrl });
-  if (authorizationServer) app.use('/oauth', authorizationServer.router);
-  // The one token-verifying context builder (src/auth): passed to the JSON:API and GraphQL doors.
-  const auth = await createContextBuilder({ config, logger, extraIssuers: authorizationServer ? [authorizationServer.trustedIssuer] : [] });
-  void auth;
-  // The one set of resource services both doors call (src/resources).
-  const services = createServices(db.prisma);
-  // The JSON:API door: /v1/…, /v1/openapi.json, /v1/postman.json, /docs.
-  app.use(jsonapiRouter({ services, auth, publicUrl: deps.publicUrl, config }));
-  // The GraphQL door: /graphql (API and, in a browser, the playground).
-  app.use('/graphql', await graphqlMiddleware({ services, auth, config, publicUrl: deps.publicUrl, logger, issuer: authorizationServer?.trustedIssuer.issuer }));
-  return app;
+  try {
+    if (authorizationServer) app.use('/oauth', authorizationServer.router);
+    // The one token-verifying context builder (src/auth): passed to the JSON:API and GraphQL doors.
+    const auth = await createContextBuilder({ config, logger, extraIssuers: authorizationServer ? [authorizationServer.trustedIssuer] : [] });
+    // The one set of resource services both doors call (src/resources).
+    const services = createServices(db.prisma);
+    // The JSON:API door: /v1/…, /v1/openapi.json, /v1/postman.json, /docs.
+    app.use(jsonapiRouter({ services, auth, publicUrl: deps.publicUrl, config }));
+    // The GraphQL door: /graphql (API and, in a browser, the playground).
+    app.use('/graphql', await graphqlMiddleware({ services, auth, config, publicUrl: deps.publicUrl, logger, issuer: authorizationServer?.trustedIssuer.issuer }));
+    return {
+      app,
+      warm: () => auth.warm(),
+      async close() {
+        auth.close?.();
+        await authorizationServer?.close();
+      },
+    };
+  } catch (error) {
+    await authorizationServer?.close();
+    throw error;
+  }
 }
