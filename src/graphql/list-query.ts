@@ -2,7 +2,7 @@
 // REST filters), and nothing more: the services check every value.
 import { ValidationError, type Problem } from '../errors.js';
 import type { ResourceDescription } from '../resources/description.js';
-import type { FieldFilter, FilterValue, ListQuery } from '../resources/query.js';
+import { resolvePath, type FieldFilter, type FilterValue, type ListQuery } from '../resources/query.js';
 import { filterTree, operatorLookups, type FilterNode } from './types/filter-inputs.js';
 import type { ListArgs } from './types/list-args.js';
 import { SortDirection } from './types/list-args.js';
@@ -13,13 +13,19 @@ export const maxInValues = 100;
 const trees = new Map<string, FilterNode>();
 const treeOf = (d: ResourceDescription) => trees.get(d.name) ?? trees.set(d.name, filterTree(d)).get(d.name)!;
 
-function collect(node: FilterNode, input: Record<string, unknown>, filters: FieldFilter[], problems: Problem[]): void {
+/** Whether a filter path's value can be null (Prisma refuses `equals: null` on a required column). */
+function nullable(description: ResourceDescription, path: string): boolean {
+  const resolved = resolvePath(description, path);
+  return !!resolved && resolved.attribute !== 'id' && resolved.attribute.nullable === true;
+}
+
+function collect(description: ResourceDescription, node: FilterNode, input: Record<string, unknown>, filters: FieldFilter[], problems: Problem[]): void {
   for (const [key, value] of Object.entries(input)) {
     if (value === undefined || value === null) continue;
     const child = node.children.get(key);
     if (!child) continue; // the schema only lets known fields through
     if (!child.leaf) {
-      collect(child, value as Record<string, unknown>, filters, problems);
+      collect(description, child, value as Record<string, unknown>, filters, problems);
       continue;
     }
     const path = child.leaf.path;
@@ -29,6 +35,10 @@ function collect(node: FilterNode, input: Record<string, unknown>, filters: Fiel
       const source = { kind: 'filter' as const, name: `${path}.${lookup}` };
       if (operand === null && lookup !== 'exact') {
         problems.push({ detail: `${op} needs a value.`, source });
+        continue;
+      }
+      if (operand === null && !nullable(description, path)) {
+        problems.push({ detail: `${path} always has a value; eq: null would match nothing.`, source });
         continue;
       }
       if (Array.isArray(operand) && operand.length > maxInValues) {
@@ -43,7 +53,7 @@ function collect(node: FilterNode, input: Record<string, unknown>, filters: Fiel
 export function listQuery(description: ResourceDescription, args: ListArgs): ListQuery {
   const filters: FieldFilter[] = [];
   const problems: Problem[] = [];
-  if (args.filter) collect(treeOf(description), args.filter, filters, problems);
+  if (args.filter) collect(description, treeOf(description), args.filter, filters, problems);
   if (problems.length) throw new ValidationError(problems);
   return {
     filters,

@@ -49,6 +49,8 @@ describe('filters', () => {
     expect(badId.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.id.eq' });
     const nullOperand = await rig.gql(CourseListDocument, { filter: { courseName: { contains: null } } }, rig.readOnly);
     expect(nullOperand.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.courseName.contains' });
+    const nullOnRequired = await rig.gql(CourseListDocument, { filter: { courseName: { eq: null } } }, rig.readOnly);
+    expect(nullOnRequired.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.courseName.eq' });
     const tooMany = await rig.gql(CourseListDocument, { filter: { courseName: { in: Array.from({ length: 101 }, (_, i) => `x${i}`) } } }, rig.readOnly);
     expect(tooMany.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.courseName.in' });
     const unknownField = await rig.gql(`{ courses(filter: { nope: { eq: "x" } }) { totalCount } }`, {}, rig.readOnly);
