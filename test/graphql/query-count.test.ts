@@ -55,5 +55,5 @@ test('50 courses with their terms, the terms’ instructors and their people: a 
   expect(few).toMatchObject({ courses: 2, terms: 4 });
   // courses + count, terms of all courses, instructors of all terms (rows + links), people of all instructors
   expect(many.queries).toBe(few.queries);
-  expect(many.queries).toBeLessThanOrEqual(7);
+  expect(many.queries).toBeLessThanOrEqual(6);
 });
