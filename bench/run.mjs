@@ -1,0 +1,102 @@
+// The REST benchmark: GET /v1/courses?include=course_terms&page[size]=10 with a
+// valid JWT on PostgreSQL, the real server side by side with the bare floor
+// (bench/floor.mjs), in alternating rounds on a shared, noisy machine.
+//
+//   npm run build && node bench/run.mjs [--targets floor,jsonapi] [--rounds 5]
+//     [--seconds 10] [--connections 32] [--soak 60] [--courses 4000] [--no-build]
+//
+// Reports per-target medians of requests/s and p99 latency over the rounds,
+// the median of the per-round throughput ratios to the floor, and the RSS of
+// each non-floor target sampled through a soak run (memory should stay flat).
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import autocannon from 'autocannon';
+import { root } from './paths.mjs';
+import { seedBenchDatabase } from './seed.mjs';
+import { startIssuer } from './issuer.mjs';
+import { startTarget } from './targets.mjs';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const names = arg('targets', 'floor,jsonapi').split(',');
+const rounds = Number(arg('rounds', 5));
+const seconds = Number(arg('seconds', 10));
+const connections = Number(arg('connections', 32));
+const soak = Number(arg('soak', 60));
+const courses = Number(arg('courses', 4000));
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+
+function load(target, duration) {
+  return new Promise((resolve, reject) => {
+    autocannon({ url: `${target.url}${target.path}`, connections, duration, headers: target.headers, method: target.method ?? 'GET', body: target.body }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    );
+  });
+}
+
+if (!process.argv.includes('--no-build')) execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+const databaseUrl = await seedBenchDatabase({ courses });
+const issuer = await startIssuer();
+const targets = [];
+try {
+  let port = 18_100;
+  for (const name of names) targets.push(await startTarget(name, { databaseUrl, issuer, port: port++ }));
+
+  // Same document from every REST target (links name each server's own address).
+  const documents = [];
+  for (const t of targets) {
+    const res = await fetch(`${t.url}${t.path}`, { headers: t.headers });
+    if (res.status !== 200) throw new Error(`${t.name} answered ${res.status}: ${await res.text()}`);
+    documents.push({ name: t.name, text: (await res.text()).replaceAll(t.url, 'BASE') });
+  }
+  const rest = documents.filter((d) => !d.name.startsWith('graphql'));
+  for (const d of rest.slice(1)) {
+    if (!isDeepStrictEqual(JSON.parse(d.text), JSON.parse(rest[0].text))) throw new Error(`${d.name} and ${rest[0].name} answer different documents`);
+  }
+  console.log(`documents checked equal: ${rest.map((d) => d.name).join(', ')} (${rest[0].text.length} bytes)`);
+
+  for (const t of targets) await load(t, 3); // warm-up
+  const results = Object.fromEntries(targets.map((t) => [t.name, []]));
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 ? [...targets].reverse() : targets;
+    for (const t of order) {
+      const r = await load(t, seconds);
+      results[t.name].push({ rps: r.requests.average, p99: r.latency.p99, p50: r.latency.p50, errors: r.errors + r.non2xx });
+    }
+    console.log(`round ${round + 1}/${rounds}: ${targets.map((t) => `${t.name} ${results[t.name].at(-1).rps.toFixed(0)} req/s p99 ${results[t.name].at(-1).p99} ms`).join(', ')}`);
+  }
+
+  console.log(`\n${rounds} rounds × ${seconds} s, ${connections} connections, ${courses} courses; medians:`);
+  const floor = results.floor;
+  for (const t of targets) {
+    const rs = results[t.name];
+    const ratio = floor && t.name !== 'floor' ? ` — ${(100 * median(rs.map((r, i) => r.rps / floor[i].rps))).toFixed(0)}% of the floor (median of per-round ratios)` : '';
+    console.log(
+      `  ${t.name.padEnd(10)} ${median(rs.map((r) => r.rps)).toFixed(0).padStart(6)} req/s   p50 ${median(rs.map((r) => r.p50))} ms   p99 ${median(rs.map((r) => r.p99))} ms   errors ${rs.reduce((n, r) => n + r.errors, 0)}${ratio}`,
+    );
+  }
+
+  if (soak > 0) {
+    for (const t of targets.filter((x) => x.name !== 'floor')) {
+      const samples = [];
+      const timer = setInterval(() => samples.push(rssMb(t.pid)), 5000);
+      const r = await load(t, soak);
+      clearInterval(timer);
+      console.log(
+        `\nsoak ${t.name}: ${soak} s, ${r.requests.average.toFixed(0)} req/s, p99 ${r.latency.p99} ms, errors ${r.errors + r.non2xx}; RSS MB every 5 s: ${samples.map((s) => s.toFixed(0)).join(' ')}`,
+      );
+    }
+  }
+} finally {
+  for (const t of targets) await t.stop();
+  await issuer.stop();
+}

@@ -1,0 +1,83 @@
+// The servers a benchmark run compares, each in a child process of its own.
+// A target is { name, url, pid, path, headers, stop() }; `floor` and `jsonapi`
+// are built in, and any other NAME is loaded from bench/NAME/target.mjs, whose
+// `start(ctx)` returns the same shape (ctx: { databaseUrl, issuer, port }).
+import { fork } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { root } from './paths.mjs';
+
+export const JSONAPI_PATH = '/v1/courses?include=course_terms&page[size]=10';
+
+export async function waitForReady(url, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      // src/server.ts listens before the app is assembled and leaves requests of
+      // that moment unanswered: each probe gives up after 2 s and is retried.
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (res.status < 500) return;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not come up`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function stopper(child) {
+  return () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+}
+
+const builtIn = {
+  async floor({ databaseUrl, port }) {
+    const url = `http://127.0.0.1:${port}`;
+    const child = fork(join(root, 'bench/floor.mjs'), ['--serve', String(port), databaseUrl, url], { stdio: 'inherit' });
+    await new Promise((resolve, reject) => {
+      child.once('message', resolve);
+      child.once('exit', (code) => reject(new Error(`floor exited ${code}`)));
+    });
+    return { name: 'floor', url, pid: child.pid, path: JSONAPI_PATH, headers: {}, stop: stopper(child) };
+  },
+  async jsonapi({ databaseUrl, issuer, port }) {
+    const url = `http://127.0.0.1:${port}`;
+    const child = fork(join(root, 'dist/src/main.js'), [], {
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        PUBLIC_URL: url,
+        DATABASE_URL: databaseUrl,
+        DATABASE_POOL_SIZE: '10',
+        DEMO_DATA: '0',
+        MIGRATE_ON_START: '0',
+        LOG_LEVEL: 'warn',
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-api-')),
+        ...issuer.env,
+      },
+    });
+    try {
+      await waitForReady(`${url}/readyz`, 180_000);
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw error;
+    }
+    const token = await issuer.token('read');
+    return { name: 'jsonapi', url, pid: child.pid, path: JSONAPI_PATH, headers: { Authorization: `Bearer ${token}`, Accept: 'application/vnd.api+json' }, stop: stopper(child) };
+  },
+};
+
+export async function startTarget(name, ctx) {
+  if (builtIn[name]) return builtIn[name](ctx);
+  const module = await import(pathToFileURL(join(root, 'bench', name, 'target.mjs')).href);
+  return { name, ...(await module.start(ctx)) };
+}
