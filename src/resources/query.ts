@@ -3,7 +3,7 @@
 import { ValidationError, type Problem } from '../errors.js';
 import type { AttributeDescription, Lookup, ResourceDescription } from './description.js';
 import { resources } from './registry.js';
-import { coerceFilterValue } from './validation.js';
+import { coerceFilterValue, nullCharacters } from './validation.js';
 
 export type FilterValue = string | number | boolean | Date | null;
 
@@ -129,10 +129,11 @@ export async function buildWhere(description: ResourceDescription, query: ListQu
   }
   if (query.search !== undefined) {
     const searchWords = query.search.trim().split(/\s+/).filter(Boolean);
+    if (query.search.includes('\0')) problems.push({ detail: nullCharacters, source: { kind: 'search' } });
     if (searchWords.length > maxSearchWords) {
       problems.push({ detail: `A search may have at most ${maxSearchWords} words.`, source: { kind: 'search' } });
     }
-    for (const word of searchWords.slice(0, maxSearchWords)) {
+    for (const word of searchWords.slice(0, maxSearchWords).filter((w) => !w.includes('\0'))) {
       and.push({
         OR: description.searchPaths.map((path) => {
           const resolved = resolvePath(description, path)!;

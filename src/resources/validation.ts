@@ -6,6 +6,9 @@ import type { AttributeDescription, ResourceDescription } from './description.js
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** DRF's CharField message; PostgreSQL text cannot hold U+0000. */
+export const nullCharacters = 'Null characters are not allowed.';
+
 export const isUuid = (value: unknown): value is string => typeof value === 'string' && uuidPattern.test(value);
 
 /** "YYYY-MM-DD" → a Date at UTC midnight, or undefined if it is not a real date. */
@@ -28,6 +31,8 @@ export function checkValue(attribute: AttributeDescription, value: unknown): { v
   switch (attribute.type) {
     case 'string': {
       if (typeof value !== 'string') return { problem: 'Not a valid string.' };
+      // PostgreSQL text cannot hold U+0000 (it answered with a 500).
+      if (value.includes('\0')) return { problem: nullCharacters };
       if (attribute.required && value.trim() === '') return { problem: 'This field may not be blank.' };
       if (attribute.maxLength !== undefined && value.length > attribute.maxLength) {
         return { problem: `Ensure this field has no more than ${attribute.maxLength} characters.` };
@@ -109,8 +114,11 @@ export function coerceFilterValue(attribute: AttributeDescription | 'id', raw: u
   if (raw === null) return null;
   switch (attribute.type) {
     case 'string':
-    case 'enum':
-      return String(raw);
+    case 'enum': {
+      const text = String(raw);
+      if (text.includes('\0')) throw new ValidationError(nullCharacters, source);
+      return text;
+    }
     case 'integer':
     case 'float': {
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;

@@ -76,6 +76,9 @@ describe('courses', () => {
       ]),
     );
     expect(e.message).toContain('input.courseName: This field may not be blank.');
+    const nul = await rig.gql(CreateCourseDocument, { input: { ...course('TEST1009X'), courseName: 'a\u0000b' } }, rig.allScopes);
+    expect(nul.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.courseName' });
+    expect(nul.errors![0]!.message).toBe('input.courseName: Null characters are not allowed.');
   });
 
   test('schema-level input errors (missing required field, bad date) are BAD_USER_INPUT too', async () => {

@@ -51,6 +51,12 @@ describe('filters', () => {
     expect(nullOperand.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.courseName.contains' });
     const nullOnRequired = await rig.gql(CourseListDocument, { filter: { courseName: { eq: null } } }, rig.readOnly);
     expect(nullOnRequired.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.courseName.eq' });
+    for (const filter of [{ courseName: { lt: 'a\u0000' } }, { courseName: { regex: 'a\u0000' } }]) {
+      const nul = await rig.gql(CourseListDocument, { filter }, rig.readOnly);
+      expect(nul.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT' }); // PostgreSQL text cannot hold U+0000
+    }
+    const nulSearch = await rig.gql(CourseListDocument, { search: 'body \u0000' }, rig.readOnly);
+    expect(nulSearch.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'search' });
     const tooMany = await rig.gql(CourseListDocument, { filter: { courseName: { in: Array.from({ length: 101 }, (_, i) => `x${i}`) } } }, rig.readOnly);
     expect(tooMany.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.courseName.in' });
     const unknownField = await rig.gql(`{ courses(filter: { nope: { eq: "x" } }) { totalCount } }`, {}, rig.readOnly);
