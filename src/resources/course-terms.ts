@@ -27,7 +27,15 @@ export const courseTerms: ResourceDescription = {
   ],
   relationships: [
     { field: 'course', external: 'course', target: 'course', toMany: false, inverse: 'courseTerms', foreignKey: 'courseId' },
-    { field: 'instructors', external: 'instructors', target: 'instructor', toMany: true, inverse: 'courseTerms' },
+    {
+      field: 'instructors',
+      external: 'instructors',
+      target: 'instructor',
+      toMany: true,
+      inverse: 'courseTerms',
+      // Prisma's implicit many-to-many table: "A" is CourseTerm (first by name), "B" Instructor.
+      joinTable: { table: '_course_term_instructors', column: 'A', targetColumn: 'B' },
+    },
     { field: 'grades', external: 'grades', target: 'grade', toMany: true, inverse: 'courseTerm', membersRequireOwner: true },
   ],
   filters: [

@@ -49,6 +49,8 @@ export interface RelationshipDescription {
    * cannot be removed without deleting it.
    */
   membersRequireOwner?: boolean;
+  /** Many-to-many: Prisma's join table, with our column and the target's. */
+  joinTable?: { table: string; column: string; targetColumn: string };
 }
 
 export type Lookup = 'exact' | 'iexact' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'contains' | 'icontains' | 'regex';
@@ -107,6 +109,11 @@ export function attribute(description: ResourceDescription, field: string): Attr
 
 export function relationship(description: ResourceDescription, field: string): RelationshipDescription | undefined {
   return description.relationships.find((r) => r.field === field);
+}
+
+/** The SQL column of a camelCase field ("courseTermId" → "course_term_id"), as the schema's @map names them. */
+export function column(field: string): string {
+  return field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
 /** "courseIdentifier" → "course identifier" for messages. */

@@ -11,7 +11,14 @@ export const instructors: ResourceDescription = {
   attributes: [...commonAttributes],
   relationships: [
     { field: 'person', external: 'person', target: 'person', toMany: false, inverse: 'instructor', foreignKey: 'personId' },
-    { field: 'courseTerms', external: 'course_terms', target: 'courseTerm', toMany: true, inverse: 'instructors' },
+    {
+      field: 'courseTerms',
+      external: 'course_terms',
+      target: 'courseTerm',
+      toMany: true,
+      inverse: 'instructors',
+      joinTable: { table: '_course_term_instructors', column: 'B', targetColumn: 'A' },
+    },
   ],
   filters: [
     idFilter,

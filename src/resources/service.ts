@@ -4,7 +4,7 @@
 import type { Prisma } from '../db/database.js';
 import type { Operation, RequestContext } from '../auth/types.js';
 import { NotFoundError, ValidationError, type Problem } from '../errors.js';
-import type { RelationshipDescription, ResourceDescription, ResourceName } from './description.js';
+import { column, type RelationshipDescription, type ResourceDescription, type ResourceName } from './description.js';
 import { mapDatabaseError } from './database-errors.js';
 import { buildOrderBy, buildWhere, type FieldFilter, type ListQuery, type Where } from './query.js';
 import { resources } from './registry.js';
@@ -165,26 +165,41 @@ export class ResourceService {
     return target.list(ctx, query, this.inverseCondition(inverse, [id]));
   }
 
-  /** Resource linkage of many rows: id → relationship field → id(s). */
+  /**
+   * Resource linkage of many rows: id → relationship field → id(s), in one
+   * SQL query whatever the number of rows and relationships (Prisma would
+   * spend one query per relationship).
+   */
   async linkage(ctx: RequestContext, ids: readonly string[], fields: readonly string[]): Promise<Map<string, Record<string, string | null | string[]>>> {
     ctx.authorize('read');
     const rels = fields.map((f) => this.relationship(f));
     const valid = [...new Set(ids.filter(isUuid))];
     const result = new Map<string, Record<string, string | null | string[]>>();
     if (!valid.length || !rels.length) return result;
-    const select: Record<string, unknown> = { id: true };
-    for (const rel of rels) select[rel.foreignKey ?? rel.field] = rel.foreignKey ? true : { select: { id: true }, ...(rel.toMany ? { orderBy: { id: 'asc' } } : {}) };
-    const rows = await this.run(() => this.delegate.findMany({ where: { id: { in: valid } }, select }));
+    // Every name below comes from the resource descriptions, never from the request.
+    const columns = rels.map((rel, i) => `${this.linkageExpression(rel)} AS "l${i}"`);
+    const placeholders = valid.map((_, i) => `$${i + 1}::uuid`).join(', ');
+    const sql = `SELECT t.id::text AS id, ${columns.join(', ')} FROM "${this.description.table}" t WHERE t.id IN (${placeholders})`;
+    const rows = await this.run(() => this.prisma.$queryRawUnsafe<Record<string, string | null | string[]>[]>(sql, ...valid));
     for (const row of rows) {
       const links: Record<string, string | null | string[]> = {};
-      for (const rel of rels) {
-        if (rel.foreignKey) links[rel.field] = (row[rel.foreignKey] as string | null) ?? null;
-        else if (rel.toMany) links[rel.field] = (row[rel.field] as { id: string }[]).map((o) => o.id);
-        else links[rel.field] = (row[rel.field] as { id: string } | null)?.id ?? null;
-      }
-      result.set(row.id, links);
+      rels.forEach((rel, i) => (links[rel.field] = row[`l${i}`] ?? null));
+      result.set(row.id as string, links);
     }
     return result;
+  }
+
+  /** The SQL giving one relationship's linkage for the row `t`: an id, or an array of ids. */
+  private linkageExpression(rel: RelationshipDescription): string {
+    if (rel.foreignKey) return `t."${column(rel.foreignKey)}"::text`;
+    if (rel.joinTable) {
+      const { table, column: own, targetColumn } = rel.joinTable;
+      return `ARRAY(SELECT j."${targetColumn}"::text FROM "${table}" j WHERE j."${own}" = t.id ORDER BY 1)`;
+    }
+    const target = resources[rel.target];
+    const inverse = target.relationships.find((r) => r.field === rel.inverse)!;
+    const owner = `"${target.table}" x WHERE x."${column(inverse.foreignKey!)}" = t.id`;
+    return rel.toMany ? `ARRAY(SELECT x.id::text FROM ${owner} ORDER BY 1)` : `(SELECT x.id::text FROM ${owner} LIMIT 1)`;
   }
 
   // ---- writing ---------------------------------------------------------
