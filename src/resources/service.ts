@@ -3,8 +3,8 @@
 // policy checks, audit fields, error mapping) live here once.
 import type { Prisma } from '../db/database.js';
 import type { Operation, RequestContext } from '../auth/types.js';
-import { NotFoundError, ValidationError, type Problem } from '../errors.js';
-import { column, type RelationshipDescription, type ResourceDescription, type ResourceName } from './description.js';
+import { ConflictError, NotFoundError, ValidationError, type Problem } from '../errors.js';
+import { column, words, type RelationshipDescription, type ResourceDescription, type ResourceName } from './description.js';
 import { mapDatabaseError } from './database-errors.js';
 import { buildOrderBy, buildWhere, type FieldFilter, type ListQuery, type Where } from './query.js';
 import { resources } from './registry.js';
@@ -261,8 +261,13 @@ export class ResourceService {
     return this.editMembers(ctx, id, field, ids, 'disconnect');
   }
 
+  /**
+   * The operation asked of the policy follows the original demo (and the
+   * JSON:API routes' HTTP methods): adding members is `create`, removing them
+   * `delete`; replacing a relationship is `update`.
+   */
   private async editMembers(ctx: RequestContext, id: string, field: string, ids: readonly string[], how: 'connect' | 'disconnect'): Promise<Row> {
-    ctx.authorize('update');
+    ctx.authorize(how === 'connect' ? 'create' : 'delete');
     const rel = this.relationship(field);
     if (!rel.toMany) throw new ValidationError(`${field} is a to-one relationship; replace it instead.`, { kind: 'relationship', name: field });
     const existing = await this.existing(id);
@@ -320,6 +325,7 @@ export class ResourceService {
         }
         data[field] = mode === 'create' ? { connect: ids.map((i) => ({ id: i })) } : { set: ids.map((i) => ({ id: i })) };
       } else if (ids[0]) {
+        await this.checkOneToOne(rel, ids[0], id);
         data[field] = { connect: { id: ids[0] } };
       }
     }
@@ -331,6 +337,23 @@ export class ResourceService {
       }
     }
     return data;
+  }
+
+  /**
+   * One-to-one (an instructor's person): Prisma would quietly move the person
+   * from its current instructor; as in the original demo (a unique
+   * OneToOneField), that is a conflict naming the relationship instead.
+   */
+  private async checkOneToOne(rel: RelationshipDescription, targetId: string, ownId?: string): Promise<void> {
+    if (!rel.foreignKey) return;
+    const inverse = resources[rel.target].relationships.find((r) => r.field === rel.inverse);
+    if (inverse?.toMany !== false) return;
+    const holders = await this.run(() =>
+      this.delegate.findMany({ where: { [rel.foreignKey!]: targetId, ...(ownId ? { NOT: { id: ownId } } : {}) }, select: { id: true }, take: 1 }),
+    );
+    if (holders.length) {
+      throw new ConflictError(`${this.description.label} with this ${words(rel.field)} already exists.`, { kind: 'relationship', name: rel.field });
+    }
   }
 
   /** Every linked id must be a UUID of an existing row; a missing one is a 404 naming it. */

@@ -149,6 +149,29 @@ describe('relationships', () => {
     await expect(services.courseTerm.get(alice, t.id)).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  test('a person already taken by an instructor is a conflict naming the relationship, not a silent move', async () => {
+    const person = await services.person.create(alice, { attributes: { name: 'Only One Instructor' } });
+    const first = await services.instructor.create(alice, { relationships: { person: person.id } });
+    const error = await failure(services.instructor.create(alice, { relationships: { person: person.id } }));
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error.message).toBe('instructor with this person already exists.');
+    expect(error.problems[0]!.source).toEqual({ kind: 'relationship', name: 'person' });
+    expect((await services.instructor.get(alice, first.id)).personId).toBe(person.id);
+    // Setting it again on its own instructor is no conflict.
+    await services.instructor.update(alice, first.id, { relationships: { person: person.id } });
+  });
+
+  test('adding members asks the policy for create, removing for delete, replacing for update', async () => {
+    const asked: string[] = [];
+    const ctx: RequestContext = { principal: null, actorName: 'x', authorize: (op) => void asked.push(op) };
+    const i = await services.instructor.create(alice, {});
+    const t = await services.courseTerm.create(alice, { attributes: { termIdentifier: '20181OPER1000X' } });
+    await services.instructor.addToRelationship(ctx, i.id, 'courseTerms', [t.id]);
+    await services.instructor.removeFromRelationship(ctx, i.id, 'courseTerms', [t.id]);
+    await services.instructor.setRelationship(ctx, i.id, 'courseTerms', [t.id]);
+    expect(asked).toEqual(['create', 'delete', 'update']);
+  });
+
   test('to-many add, remove and replace, with batched related rows and linkage', async () => {
     const i = await services.instructor.create(alice, {});
     const t1 = await services.courseTerm.create(alice, { attributes: { termIdentifier: '20181MANY1000A' } });

@@ -131,7 +131,8 @@ function addRelationshipEdits(resolver: new () => object, description: ResourceD
         }),
       {
         method: [
-          Authorized('update'),
+          // The same operations as REST's POST/DELETE on a relationship (see ResourceService.editMembers).
+          Authorized(how === 'add' ? 'create' : 'delete'),
           Mutation(() => types.object, { name: `${how}${suffix}`, description: how === 'add' ? `Adds to the ${rel.field} of a ${description.label} (already present ones stay once).` : `Removes from the ${rel.field} of a ${description.label} (absent ones are ignored).` }),
         ],
         params: [Arg('id', () => ID), Arg(arg, () => [ID]), Ctx()],

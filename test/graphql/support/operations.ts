@@ -58,9 +58,10 @@ export interface RootOperation {
 
 function needs(kind: 'query' | 'mutation', field: string): Operation {
   if (kind === 'query') return 'read';
-  if (field.startsWith('create')) return 'create';
-  if (field.startsWith('delete')) return 'delete';
-  return 'update'; // update…, set…, add…, remove…
+  // Adding to a relationship is `create` and removing `delete`, as REST's POST/DELETE on it.
+  if (field.startsWith('create') || field.startsWith('add')) return 'create';
+  if (field.startsWith('delete') || field.startsWith('remove')) return 'delete';
+  return 'update'; // update…, set…
 }
 
 function operation(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): RootOperation {
