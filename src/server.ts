@@ -1,7 +1,7 @@
 // The server's life: open the database, migrate, load demo data, listen, and
 // shut down gracefully (stop accepting, finish in-flight requests, close the
 // database) on SIGTERM/SIGINT.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -43,8 +43,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
 
   // Listen first so that the public URL (and the built-in issuer) can use the
-  // real port when PORT=0; requests are not answered before the app is set.
-  const server = createServer();
+  // real port when PORT=0. Until the app is assembled, a request is answered
+  // 503 with Retry-After rather than left waiting.
+  const starting = (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1', connection: 'close' });
+    res.end(JSON.stringify({ status: 'starting' }));
+  };
+  const server = createServer(starting);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -59,6 +64,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (ownsDb) await db.close();
     throw error;
   }
+  server.off('request', starting);
   server.on('request', app.app);
   server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
   // The built-in issuer's keys come from this very server: fetch them now that it answers.
