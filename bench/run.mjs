@@ -1,8 +1,9 @@
-// The REST benchmark: GET /v1/courses?include=course_terms&page[size]=10 with a
-// valid JWT on PostgreSQL, the real server side by side with the bare floor
-// (bench/floor.mjs), in alternating rounds on a shared, noisy machine.
+// The REST and GraphQL benchmarks: GET /v1/courses?include=course_terms&page[size]=10
+// and its GraphQL twin (bench/graphql/target.mjs), valid JWT, on PostgreSQL, the
+// real server side by side with the bare floor (bench/floor.mjs), in
+// alternating rounds on a shared, noisy machine.
 //
-//   npm run build && node bench/run.mjs [--targets floor,jsonapi] [--rounds 5]
+//   npm run build && node bench/run.mjs [--targets floor,jsonapi,graphql] [--rounds 5]
 //     [--seconds 10] [--connections 32] [--soak 60] [--courses 4000] [--no-build]
 //
 // Reports per-target medians of requests/s and p99 latency over the rounds,
@@ -21,7 +22,7 @@ const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : fallback;
 };
-const names = arg('targets', 'floor,jsonapi').split(',');
+const names = arg('targets', 'floor,jsonapi,graphql').split(',');
 const rounds = Number(arg('rounds', 5));
 const seconds = Number(arg('seconds', 10));
 const connections = Number(arg('connections', 32));
@@ -54,7 +55,7 @@ try {
   // Same document from every REST target (links name each server's own address).
   const documents = [];
   for (const t of targets) {
-    const res = await fetch(`${t.url}${t.path}`, { headers: t.headers });
+    const res = await fetch(`${t.url}${t.path}`, { method: t.method ?? 'GET', headers: t.headers, body: t.body });
     if (res.status !== 200) throw new Error(`${t.name} answered ${res.status}: ${await res.text()}`);
     documents.push({ name: t.name, text: (await res.text()).replaceAll(t.url, 'BASE') });
   }
@@ -63,6 +64,18 @@ try {
     if (!isDeepStrictEqual(JSON.parse(d.text), JSON.parse(rest[0].text))) throw new Error(`${d.name} and ${rest[0].name} answer different documents`);
   }
   console.log(`documents checked equal: ${rest.map((d) => d.name).join(', ')} (${rest[0].text.length} bytes)`);
+  // GraphQL answers another shape: compare the records (course id → term ids).
+  const records = (d) => {
+    const body = JSON.parse(d.text);
+    const pairs = body.data?.courses
+      ? body.data.courses.nodes.map((c) => [c.id, c.courseTerms.nodes.map((x) => x.id).sort()])
+      : body.data.map((c) => [c.id, (c.relationships?.course_terms?.data ?? []).map((x) => x.id).sort()]);
+    return JSON.stringify(pairs);
+  };
+  for (const d of documents.filter((x) => x.name.startsWith('graphql'))) {
+    if (records(d) !== records(rest[0])) throw new Error(`${d.name} and ${rest[0].name} answer different records`);
+    console.log(`same courses and terms from ${d.name} and ${rest[0].name}`);
+  }
 
   for (const t of targets) await load(t, 3); // warm-up
   const results = Object.fromEntries(targets.map((t) => [t.name, []]));

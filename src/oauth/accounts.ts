@@ -13,7 +13,7 @@ export interface User {
   email?: string;
 }
 
-/** Documented in docs/oauth.md; for local use only (production mode refuses them). */
+/** Documented in README.md ("Get a token"); for local use only (production mode refuses them). */
 export const DEFAULT_USERS: readonly User[] = [
   { username: 'user1', password: 'user1pass', groups: ['team-a', 'team-c'], name: 'User One', email: 'user1@example.edu' },
   { username: 'user2', password: 'user2pass', groups: ['team-a', 'team-b'], name: 'User Two', email: 'user2@example.edu' },

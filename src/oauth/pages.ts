@@ -67,7 +67,7 @@ ${input.error ? `<p class="error" role="alert" id="sign-in-error">${escapeHtml(i
 <div class="buttons"><button type="submit">Sign in</button></div>
 </form>
 <form method="post" action="${escapeHtml(input.abortAction)}"><div class="buttons"><button type="submit" class="secondary">Cancel</button></div></form>
-<p class="hint">Local demo users: user1, user2 and user3 (see docs/oauth.md).</p>`,
+<p class="hint">Local demo users: user1, user2 and user3 (see the README, "Get a token").</p>`,
   );
 }
 

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isOnDisk } from './keys.js';
 
-/** Documented in docs/oauth.md; for local use only. */
+/** Documented in README.md ("Get a token"); for local use only. */
 export const DEFAULT_CLIENT_SECRET = 'demo_client_secret';
 
 export class InsecureSetupError extends Error {

@@ -1,13 +1,13 @@
 // The documents for people and tools: OpenAPI 3.1 (validated), the Postman
 // collection, and Swagger UI rendered in headless Chromium.
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { chromium } from 'playwright-core';
 import { resourceList } from '../../src/resources/registry.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { artifactPath, describeInBrowser, launchChromium } from '../support/browser.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -73,12 +73,9 @@ describe('Postman', () => {
   });
 });
 
-describe('Swagger UI', () => {
+describeInBrowser('Swagger UI', () => {
   test('/docs renders in headless Chromium from the bundled swagger-ui-dist, with PKCE sign-in wired to /oauth', async () => {
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const external: string[] = [];
@@ -91,8 +88,7 @@ describe('Swagger UI', () => {
       expect(await page.textContent('.swagger-ui .info .title')).toContain('Course catalogue');
       await page.waitForSelector('.opblock-tag-section');
       expect(await page.locator('.opblock-tag-section').count()).toBe(resourceList.length);
-      mkdirSync('test-artifacts', { recursive: true });
-      await page.screenshot({ path: 'test-artifacts/swagger-ui.png', fullPage: false });
+      await page.screenshot({ path: artifactPath('swagger-ui.png'), fullPage: false });
       // Sign in through the Authorize dialog: authorization code + PKCE with the
       // public client against the built-in server, back via oauth2-redirect.html.
       const authRequests: URL[] = [];
@@ -105,7 +101,7 @@ describe('Swagger UI', () => {
       const popupPromise = page.context().waitForEvent('page');
       const codeFlow = page.locator('.auth-container', { hasText: 'authorizationCode' }).first();
       await codeFlow.locator('input[type=checkbox]').first().check().catch(() => undefined);
-      await page.screenshot({ path: 'test-artifacts/swagger-ui-authorize.png' });
+      await page.screenshot({ path: artifactPath('swagger-ui-authorize.png') });
       await codeFlow.locator('button.authorize').click();
       const popup = await popupPromise;
       await popup.waitForSelector('#username');
@@ -129,7 +125,7 @@ describe('Swagger UI', () => {
       expect([response.url(), response.status(), await response.text()]).toEqual([response.url(), 200, expect.any(String)]);
       await page.waitForSelector('#operations-courses-list_courses .live-responses-table tbody td.response-col_status', { timeout: 20_000 });
       expect((await page.textContent('#operations-courses-list_courses .live-responses-table tbody td.response-col_status'))?.trim()).toBe('200');
-      await page.screenshot({ path: 'test-artifacts/swagger-ui-try-it-out.png', fullPage: true });
+      await page.screenshot({ path: artifactPath('swagger-ui-try-it-out.png'), fullPage: true });
       expect(external).toEqual([]);
     } finally {
       await browser.close();
