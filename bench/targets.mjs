@@ -15,8 +15,8 @@ export async function waitForReady(url, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      // src/server.ts listens before the app is assembled and leaves requests of
-      // that moment unanswered: each probe gives up after 2 s and is retried.
+      // src/server.ts answers 503 until its app is assembled; a probe that
+      // hangs anyway gives up after 2 s and is retried.
       const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
       if (res.status < 500) return;
     } catch {
@@ -36,6 +36,35 @@ function stopper(child) {
     });
 }
 
+/** This project's built server (dist/src/main.js) in production mode on the bench database: { url, pid, stop }. */
+export async function startApiServer({ databaseUrl, issuer, port }) {
+  const url = `http://127.0.0.1:${port}`;
+  const child = fork(join(root, 'dist/src/main.js'), [], {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: url,
+      DATABASE_URL: databaseUrl,
+      DATABASE_POOL_SIZE: '10',
+      DEMO_DATA: '0',
+      MIGRATE_ON_START: '0',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-api-')),
+      ...issuer.env,
+    },
+  });
+  try {
+    await waitForReady(`${url}/readyz`, 180_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return { url, pid: child.pid, stop: stopper(child) };
+}
+
 const builtIn = {
   async floor({ databaseUrl, port }) {
     const url = `http://127.0.0.1:${port}`;
@@ -46,33 +75,10 @@ const builtIn = {
     });
     return { name: 'floor', url, pid: child.pid, path: JSONAPI_PATH, headers: {}, stop: stopper(child) };
   },
-  async jsonapi({ databaseUrl, issuer, port }) {
-    const url = `http://127.0.0.1:${port}`;
-    const child = fork(join(root, 'dist/src/main.js'), [], {
-      stdio: 'inherit',
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        PUBLIC_URL: url,
-        DATABASE_URL: databaseUrl,
-        DATABASE_POOL_SIZE: '10',
-        DEMO_DATA: '0',
-        MIGRATE_ON_START: '0',
-        LOG_LEVEL: 'warn',
-        DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-api-')),
-        ...issuer.env,
-      },
-    });
-    try {
-      await waitForReady(`${url}/readyz`, 180_000);
-    } catch (error) {
-      child.kill('SIGKILL');
-      throw error;
-    }
-    const token = await issuer.token('read');
-    return { name: 'jsonapi', url, pid: child.pid, path: JSONAPI_PATH, headers: { Authorization: `Bearer ${token}`, Accept: 'application/vnd.api+json' }, stop: stopper(child) };
+  async jsonapi(ctx) {
+    const server = await startApiServer(ctx);
+    const token = await ctx.issuer.token('read');
+    return { name: 'jsonapi', ...server, path: JSONAPI_PATH, headers: { Authorization: `Bearer ${token}`, Accept: 'application/vnd.api+json' } };
   },
 };
 
