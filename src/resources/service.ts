@@ -3,7 +3,7 @@
 // policy checks, audit fields, error mapping) live here once.
 import type { Prisma } from '../db/database.js';
 import type { Operation, RequestContext } from '../auth/types.js';
-import { ConflictError, NotFoundError, ValidationError, type Problem } from '../errors.js';
+import { ConflictError, NotFoundError, ServiceError, ValidationError, type Problem } from '../errors.js';
 import { column, words, type RelationshipDescription, type ResourceDescription, type ResourceName } from './description.js';
 import { mapDatabaseError } from './database-errors.js';
 import { buildOrderBy, buildWhere, type FieldFilter, type ListQuery, type Where } from './query.js';
@@ -26,6 +26,12 @@ export interface ImportItem {
   /** Position in the source file, for the report. */
   row: number;
   input: WriteInput;
+}
+
+interface CheckedImportRow {
+  item: ImportItem;
+  data: Record<string, unknown>;
+  links: Record<string, string[]>;
 }
 
 export interface ImportResult {
@@ -377,75 +383,127 @@ export class ResourceService {
 
   /**
    * Bulk load (npm run db:import): validates every row, then upserts the valid
-   * ones by natural key (or id) in one transaction per batch. Invalid rows are
+   * ones by natural key (or id), a batch in one transaction. Invalid rows are
    * reported by their index and field; the rest still load.
    */
   async importBatch(ctx: RequestContext, items: readonly ImportItem[]): Promise<ImportResult> {
     ctx.authorize('create');
     ctx.authorize('update');
-    const key = this.description.attributes.find((a) => a.unique)?.field ?? 'id';
     const rejected: ImportResult['rejected'] = [];
-    const valid: { item: ImportItem; data: Record<string, unknown>; links: Record<string, string | string[] | null> }[] = [];
+    const linked = await this.withExistingLinks(this.checkImportRows(items, rejected), rejected);
+    const checked = await this.withFreeOneToOne(linked, rejected);
+    const key = this.description.attributes.find((a) => a.unique)?.field ?? 'id';
+    const keyOf = (row: CheckedImportRow) => (key === 'id' ? row.item.input.id : row.data[key]) as string | undefined;
+    const keys = checked.map(keyOf).filter((k): k is string => k !== undefined);
+    const existing = keys.length
+      ? new Set((await this.run(() => this.delegate.findMany({ where: { [key]: { in: keys } }, select: { [key]: true } }))).map((r) => r[key] as string))
+      : new Set<string>();
+    const audit = this.audit(ctx);
+    const upsert = (row: CheckedImportRow) => this.importUpsert(row, key, keyOf(row), audit);
+    let loaded = checked;
+    try {
+      await this.run(() => this.prisma.$transaction(checked.map((row) => upsert(row) as never)));
+    } catch {
+      // A row the checks cannot see (say, two rows of the batch claiming the
+      // same person) failed the batch: load row by row, reporting each failure.
+      loaded = [];
+      for (const row of checked) {
+        try {
+          await this.run(() => upsert(row));
+          loaded.push(row);
+        } catch (error) {
+          const problems = error instanceof ServiceError ? error.problems : [{ detail: 'The row could not be stored.' }];
+          rejected.push({ row: row.item.row, problems });
+        }
+      }
+    }
+    const updated = loaded.filter((row) => existing.has(keyOf(row) as string)).length;
+    return { created: loaded.length - updated, updated, rejected: rejected.sort((a, b) => a.row - b.row) };
+  }
+
+  /** Attribute and linkage checks of import rows; failures go to `rejected`. */
+  private checkImportRows(items: readonly ImportItem[], rejected: ImportResult['rejected']): CheckedImportRow[] {
+    const checked: CheckedImportRow[] = [];
     for (const item of items) {
       const problems: Problem[] = [];
       if (item.input.id !== undefined && !isUuid(item.input.id)) problems.push({ detail: 'Must be a valid UUID.', source: { kind: 'id' } });
       const { data, problems: attributeProblems } = checkAttributes(this.description, item.input.attributes ?? {}, 'create');
       problems.push(...attributeProblems);
-      const links: Record<string, string | string[] | null> = {};
+      const links: Record<string, string[]> = {};
       for (const [field, value] of Object.entries(item.input.relationships ?? {})) {
         const rel = this.description.relationships.find((r) => r.field === field);
-        const ids = value === null ? [] : Array.isArray(value) ? (value as string[]) : [value as string];
+        const ids = value === null ? [] : ([] as string[]).concat(value as string | string[]);
         if (!rel || rel.toMany !== Array.isArray(value) || !ids.every(isUuid)) {
           problems.push({ detail: rel ? 'Not a valid id or list of ids.' : `${field} is not a relationship of ${this.description.type}.`, source: { kind: 'relationship', name: field } });
-        } else links[field] = value as string | string[] | null;
+        } else links[field] = ids;
       }
       if (problems.length) rejected.push({ row: item.row, problems });
-      else valid.push({ item, data, links });
+      else checked.push({ item, data, links });
     }
-    // Linked rows must exist: one query per relationship, not per row.
+    return checked;
+  }
+
+  /** Drops the rows linking to rows that do not exist: one query per relationship, not per row. */
+  private async withExistingLinks(rows: CheckedImportRow[], rejected: ImportResult['rejected']): Promise<CheckedImportRow[]> {
+    let kept = rows;
     for (const rel of this.description.relationships) {
-      const wanted = [...new Set(valid.flatMap((v) => (v.links[rel.field] === undefined || v.links[rel.field] === null ? [] : ([] as string[]).concat(v.links[rel.field] as string | string[]))))];
+      const wanted = [...new Set(kept.flatMap((row) => row.links[rel.field] ?? []))];
       if (!wanted.length) continue;
       const target = this.services()[rel.target];
       const found = new Set((await target.run(() => target.delegate.findMany({ where: { id: { in: wanted } }, select: { id: true } }))).map((r) => r.id));
-      for (let i = valid.length - 1; i >= 0; i--) {
-        const value = valid[i]!.links[rel.field];
-        const missing = value ? ([] as string[]).concat(value).filter((id) => !found.has(id)) : [];
+      kept = kept.filter((row) => {
+        const missing = (row.links[rel.field] ?? []).filter((id) => !found.has(id));
         if (missing.length) {
-          rejected.push({ row: valid[i]!.item.row, problems: [{ detail: `${target.description.label} ${missing.join(', ')} not found.`, source: { kind: 'relationship', name: rel.field } }] });
-          valid.splice(i, 1);
+          rejected.push({ row: row.item.row, problems: [{ detail: `${target.description.label} ${missing.join(', ')} not found.`, source: { kind: 'relationship', name: rel.field } }] });
         }
-      }
+        return !missing.length;
+      });
     }
-    const keyOf = (v: (typeof valid)[number]) => (key === 'id' ? v.item.input.id : v.data[key]) as string | undefined;
-    const keys = valid.map(keyOf).filter((k): k is string => k !== undefined);
-    const existing = new Set(
-      keys.length ? (await this.run(() => this.delegate.findMany({ where: { [key]: { in: keys } }, select: { [key]: true } }))).map((r) => r[key] as string) : [],
-    );
-    const audit = this.audit(ctx);
-    await this.run(() =>
-      this.prisma.$transaction(
-        valid.map((v) => {
-          const relCreate: Record<string, unknown> = {};
-          const relUpdate: Record<string, unknown> = {};
-          for (const [field, value] of Object.entries(v.links)) {
-            const ids = value === null ? [] : ([] as string[]).concat(value);
-            const rel = this.relationship(field);
-            relCreate[field] = rel.toMany ? { connect: ids.map((id) => ({ id })) } : ids[0] ? { connect: { id: ids[0] } } : undefined;
-            relUpdate[field] = rel.toMany ? { set: ids.map((id) => ({ id })) } : ids[0] ? { connect: { id: ids[0] } } : { disconnect: true };
-          }
-          const k = keyOf(v);
-          const create = { ...(v.item.input.id ? { id: v.item.input.id } : {}), ...v.data, ...relCreate, ...audit };
-          return (this.delegate as unknown as { upsert(args: object): Promise<Row> }).upsert({
-            where: k === undefined ? { id: '00000000-0000-0000-0000-000000000000' } : { [key]: k },
-            create,
-            update: { ...v.data, ...relUpdate, ...audit },
-          }) as never;
-        }),
-      ),
-    );
-    const updated = valid.filter((v) => existing.has(keyOf(v) as string)).length;
-    return { created: valid.length - updated, updated, rejected: rejected.sort((a, b) => a.row - b.row) };
+    return kept;
+  }
+
+  /**
+   * One-to-one links (an instructor's person) must be free: not held by
+   * another row already, nor claimed by an earlier row of the batch (see
+   * checkOneToOne: Prisma would quietly move them).
+   */
+  private async withFreeOneToOne(rows: CheckedImportRow[], rejected: ImportResult['rejected']): Promise<CheckedImportRow[]> {
+    let kept = rows;
+    for (const rel of this.description.relationships.filter((r) => r.foreignKey && resources[r.target].relationships.find((i) => i.field === r.inverse)?.toMany === false)) {
+      const fk = rel.foreignKey!;
+      const wanted = [...new Set(kept.flatMap((row) => row.links[rel.field] ?? []))];
+      if (!wanted.length) continue;
+      const holders = await this.run(() => this.delegate.findMany({ where: { [fk]: { in: wanted } }, select: { id: true, [fk]: true } }));
+      const holder = new Map(holders.map((h) => [h[fk] as string, h.id]));
+      kept = kept.filter((row) => {
+        const target = row.links[rel.field]?.[0];
+        if (!target) return true;
+        const held = holder.get(target);
+        if (held !== undefined && held !== row.item.input.id) {
+          rejected.push({ row: row.item.row, problems: [{ detail: `${this.description.label} with this ${words(rel.field)} already exists.`, source: { kind: 'relationship', name: rel.field } }] });
+          return false;
+        }
+        holder.set(target, row.item.input.id ?? `row ${row.item.row}`);
+        return true;
+      });
+    }
+    return kept;
+  }
+
+  private importUpsert(row: CheckedImportRow, key: string, keyValue: string | undefined, audit: Record<string, unknown>): Promise<Row> {
+    const onCreate: Record<string, unknown> = {};
+    const onUpdate: Record<string, unknown> = {};
+    for (const [field, ids] of Object.entries(row.links)) {
+      const rel = this.relationship(field);
+      onCreate[field] = rel.toMany ? { connect: ids.map((id) => ({ id })) } : ids[0] ? { connect: { id: ids[0] } } : undefined;
+      onUpdate[field] = rel.toMany ? { set: ids.map((id) => ({ id })) } : ids[0] ? { connect: { id: ids[0] } } : { disconnect: true };
+    }
+    return (this.delegate as unknown as { upsert(args: object): Promise<Row> }).upsert({
+      // A row with neither natural key nor id is always new: match no row.
+      where: keyValue === undefined ? { id: '00000000-0000-0000-0000-000000000000' } : { [key]: keyValue },
+      create: { ...(row.item.input.id ? { id: row.item.input.id } : {}), ...row.data, ...onCreate, ...audit },
+      update: { ...row.data, ...onUpdate, ...audit },
+    });
   }
 
   /** Ids of rows whose column matches a POSIX regular expression (PostgreSQL `~`). */

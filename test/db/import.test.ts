@@ -59,3 +59,35 @@ test('importing the same file again updates by natural key instead of duplicatin
   expect(again).toMatchObject({ created: { people: 0 }, updated: { people: 1 }, rejected: [] });
   expect((await db.prisma.person.findUnique({ where: { name: 'Grace Hopper' } }))?.effectiveStartDate?.toISOString()).toMatch(/^2020-01-01/);
 });
+
+test('two rows claiming the same person for their instructor: the first loads, the second is reported', async () => {
+  const services = createServices(db.prisma);
+  const person = await db.prisma.person.create({ data: { name: 'Claimed Twice' } });
+  const summary = await importCatalogue(services, systemContext('import'), {
+    instructors: [
+      { id: '2b0c6c1e-0d5f-4c65-9a4e-0a8d4c1f0001', person: person.id },
+      { id: '2b0c6c1e-0d5f-4c65-9a4e-0a8d4c1f0002', person: person.id },
+    ],
+  });
+  expect(summary.created).toEqual({ instructors: 1 });
+  expect(summary.rejected).toEqual([{ type: 'instructors', row: 1, field: 'person', detail: 'instructor with this person already exists.' }]);
+  expect((await db.prisma.instructor.findUnique({ where: { personId: person.id } }))?.id).toBe('2b0c6c1e-0d5f-4c65-9a4e-0a8d4c1f0001');
+  // Importing the first again (same id, same person) is an update, not a conflict.
+  const again = await importCatalogue(services, systemContext('import'), { instructors: [{ id: '2b0c6c1e-0d5f-4c65-9a4e-0a8d4c1f0001', person: person.id }] });
+  expect(again).toMatchObject({ created: { instructors: 0 }, updated: { instructors: 1 }, rejected: [] });
+});
+
+test('a row the checks cannot foresee fails alone: the rest of its batch still loads', async () => {
+  const services = createServices(db.prisma);
+  const taken = await db.prisma.course.findFirstOrThrow();
+  // A new course whose client id is already another course's: only the database can tell.
+  const summary = await importCatalogue(services, systemContext('import'), {
+    courses: [
+      { id: taken.id, school_bulletin_prefix_code: 'X', suffix_two: '00', subject_area_code: 'A', course_number: '1', course_identifier: 'IDCL1000X', course_name: 'Clash', course_description: 'd' },
+      { school_bulletin_prefix_code: 'X', suffix_two: '00', subject_area_code: 'A', course_number: '2', course_identifier: 'IDCL2000X', course_name: 'Fine', course_description: 'd' },
+    ],
+  });
+  expect(summary.created).toEqual({ courses: 1 });
+  expect(summary.rejected).toEqual([{ type: 'courses', row: 0, field: 'id', detail: 'course with this id already exists.' }]);
+  expect(await db.prisma.course.count({ where: { courseIdentifier: 'IDCL2000X' } })).toBe(1);
+});
