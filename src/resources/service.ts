@@ -2,7 +2,7 @@
 // Both doors call these methods and nothing else; business rules (validation,
 // policy checks, audit fields, error mapping) live here once.
 import type { Prisma } from '../db/database.js';
-import type { Operation, RequestContext } from '../auth/types.js';
+import type { RequestContext } from '../auth/types.js';
 import { ConflictError, NotFoundError, ServiceError, ValidationError, type Problem } from '../errors.js';
 import { column, words, type RelationshipDescription, type ResourceDescription, type ResourceName } from './description.js';
 import { mapDatabaseError } from './database-errors.js';
@@ -530,4 +530,3 @@ export function createServices(prisma: Prisma): Services {
   return services;
 }
 
-export type { Operation };
