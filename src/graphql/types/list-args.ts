@@ -4,7 +4,7 @@
 import { ArgsType, InputType, Int, registerEnumType } from 'type-graphql';
 import type { ResourceDescription } from '../../resources/description.js';
 import { constantCase } from '../naming.js';
-import { maxPageSize, defaultPageSize } from '../pagination.js';
+import { maxPageSize, defaultPageSize, type PageArgs } from '../pagination.js';
 import { addField, namedClass, type GraphQLClass } from './define.js';
 
 export enum SortDirection {
@@ -25,16 +25,10 @@ function sortInput(description: ResourceDescription): GraphQLClass {
   return input;
 }
 
-export interface ListArgs {
+export interface ListArgs extends PageArgs {
   filter?: Record<string, unknown> | null;
   search?: string | null;
   sort?: { field: string; direction: SortDirection }[] | null;
-  first?: number | null;
-  after?: string | null;
-  last?: number | null;
-  before?: string | null;
-  offset?: number | null;
-  limit?: number | null;
 }
 
 export function listArgsType(description: ResourceDescription, filter: GraphQLClass): GraphQLClass {
