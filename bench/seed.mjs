@@ -27,7 +27,7 @@ export async function seedBenchDatabase({ adminUrl = DEFAULT_ADMIN_URL, database
   const { openDatabase } = await import(pathToFileURL(join(root, 'dist/src/db/database.js')).href);
   const { applyMigrations } = await import(pathToFileURL(join(root, 'dist/src/db/migrations.js')).href);
   const db = await openDatabase({ url: databaseUrl, poolSize: 2 });
-  await applyMigrations(db.adapterFactory);
+  await applyMigrations(db.migrationAdapterFactory);
   await db.close();
 
   const client = new pg.Client({ connectionString: databaseUrl });

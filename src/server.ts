@@ -30,7 +30,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const db = options.db ?? (await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: config.database.poolSize }));
   try {
     if (config.database.migrateOnStart) {
-      const applied = await applyMigrations(db.adapterFactory);
+      const applied = await applyMigrations(db.migrationAdapterFactory);
       if (applied.length) logger.info({ applied }, 'applied migrations');
     }
     if (config.database.demoData) {

@@ -4,7 +4,7 @@ import { openConfiguredDatabase, where } from './database.js';
 
 const { config, db } = await openConfiguredDatabase();
 try {
-  const applied = await applyMigrations(db.adapterFactory);
+  const applied = await applyMigrations(db.migrationAdapterFactory);
   console.log(applied.length ? `applied ${applied.join(', ')} to ${where(config)}` : `${where(config)} is up to date`);
 } finally {
   await db.close();

@@ -6,7 +6,7 @@ const { config, db } = await openConfiguredDatabase();
 try {
   await db.prisma.$executeRawUnsafe('DROP SCHEMA IF EXISTS public CASCADE');
   await db.prisma.$executeRawUnsafe('CREATE SCHEMA public');
-  const applied = await applyMigrations(db.adapterFactory);
+  const applied = await applyMigrations(db.migrationAdapterFactory);
   console.log(`reset ${where(config)}: applied ${applied.join(', ')}`);
 } finally {
   await db.close();

@@ -22,7 +22,13 @@ export interface DatabaseOptions {
 export interface Database {
   kind: 'pglite' | 'postgres';
   prisma: Prisma;
-  adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /**
+   * For the schema engine (migrations). On PostgreSQL it has one connection of
+   * its own: Prisma Migrate takes a session-level advisory lock, and a pool
+   * could release it on another connection than the one that took it, leaving
+   * it held until that idle connection closes (and the next migration waiting).
+   */
+  migrationAdapterFactory: SqlMigrationAwareDriverAdapterFactory;
   /** Called with the SQL of every query the client runs (tests count them). */
   onQuery(listener: (sql: string) => void): () => void;
   ping(): Promise<void>;
@@ -32,7 +38,8 @@ export interface Database {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
     const adapterFactory = new PrismaPg({ connectionString: options.url, max: options.poolSize ?? 10 });
-    return wrap('postgres', adapterFactory, async () => {});
+    const migrationAdapterFactory = new PrismaPg({ connectionString: options.url, max: 1, idleTimeoutMillis: 1_000 });
+    return wrap('postgres', adapterFactory, migrationAdapterFactory, async () => {});
   }
   const dataDir = options.dataDir ?? './data';
   let pg: PGlite;
@@ -44,10 +51,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     pg = new PGlite(folder);
   }
   await pg.waitReady;
-  return wrap('pglite', new PrismaPGlite(pg), () => pg.close());
+  // PGlite is one connection already: the app and migrations share it.
+  const adapterFactory = new PrismaPGlite(pg);
+  return wrap('pglite', adapterFactory, adapterFactory, () => pg.close());
 }
 
-function wrap(kind: Database['kind'], adapterFactory: SqlMigrationAwareDriverAdapterFactory, closeDriver: () => Promise<void>): Database {
+function wrap(
+  kind: Database['kind'],
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
+  migrationAdapterFactory: SqlMigrationAwareDriverAdapterFactory,
+  closeDriver: () => Promise<void>,
+): Database {
   const prisma = new PrismaClient({ adapter: adapterFactory, log: [{ emit: 'event', level: 'query' }] }) as Prisma;
   const listeners = new Set<(sql: string) => void>();
   prisma.$on('query', (event) => {
@@ -57,7 +71,7 @@ function wrap(kind: Database['kind'], adapterFactory: SqlMigrationAwareDriverAda
   return {
     kind,
     prisma,
-    adapterFactory,
+    migrationAdapterFactory,
     onQuery(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -36,6 +36,6 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
   } else {
     db = await openDatabase({ dataDir: 'memory://' });
   }
-  if (options.migrate !== false) await applyMigrations(db.adapterFactory);
+  if (options.migrate !== false) await applyMigrations(db.migrationAdapterFactory);
   return db;
 }
