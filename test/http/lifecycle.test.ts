@@ -64,7 +64,9 @@ test('SIGTERM during writes: every write the server received is answered and sto
       body: JSON.stringify({ data: { type: 'people', attributes: { name } } }),
     }).then((r) => r.status),
   );
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  // Signal as soon as the first write is answered: the others are then in
+  // every stage, from not yet connected to half-way through a transaction.
+  await Promise.race(writes.map((w) => w.catch(() => undefined)));
   server.child.kill('SIGTERM');
   const results = await Promise.allSettled(writes);
   // A write is either answered in full (201), or it never reached the server:
