@@ -4,7 +4,7 @@
 // a pasted token works too. Screenshots go to test-artifacts/ (gitignored).
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { DEMO_AUTH, removeDataDir, startOAuthServer, type OAuthTestServer } from '../oauth/support/oauth-server.js';
+import { DEMO_AUTH, startOAuthServer, type OAuthTestServer } from '../oauth/support/oauth-server.js';
 import { artifactPath, describeInBrowser, launchChromium } from '../support/browser.js';
 
 describeInBrowser('the playground in a browser', () => {
@@ -19,7 +19,6 @@ describeInBrowser('the playground in a browser', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
-    if (server) removeDataDir(server.dataDir);
   });
 
   /** A page that may only talk to the server: anything else is aborted and recorded. */

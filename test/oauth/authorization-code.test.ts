@@ -2,7 +2,7 @@
 // server: sign in, untick a scope, use the token on a protected route, refresh,
 // revoke, and see the grant's tokens die.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { DEMO_AUTH, authorize, exchangeCode, jwtClaims, removeDataDir, startOAuthServer, type OAuthTestServer } from './support/oauth-server.js';
+import { DEMO_AUTH, authorize, exchangeCode, jwtClaims, startOAuthServer, type OAuthTestServer } from './support/oauth-server.js';
 import { callProtectedRoute } from './support/protected-route.js';
 import { postForm } from './support/http.js';
 
@@ -13,10 +13,7 @@ let server: OAuthTestServer;
 beforeAll(async () => {
   server = await startOAuthServer();
 });
-afterAll(async () => {
-  await server?.stop();
-  removeDataDir(server.dataDir);
-});
+afterAll(() => server?.stop());
 
 test('user1 signs in, unticks delete, and the token follows the consent through refresh and revocation', async () => {
   const grant = await authorize(server, { scope: `openid profile ${API_SCOPE}`, username: 'user1', untick: ['delete'] });

@@ -3,7 +3,7 @@
 // PKCE client. Keeps a screenshot of the consent page in test-artifacts/.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { Browser } from 'playwright-core';
-import { jwtClaims, removeDataDir, startOAuthServer, type OAuthTestServer } from './support/oauth-server.js';
+import { jwtClaims, startOAuthServer, type OAuthTestServer } from './support/oauth-server.js';
 import { pkcePair, postForm } from './support/http.js';
 import { artifactPath, describeInBrowser, launchChromium } from '../support/browser.js';
 
@@ -19,7 +19,6 @@ describeInBrowser('sign-in and consent in a browser', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
-    if (server) removeDataDir(server.dataDir);
   });
 
   test('a person signs in and consents with the keyboard; the playground gets a token without the unticked scope', async () => {

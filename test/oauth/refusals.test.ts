@@ -9,7 +9,6 @@ import {
   clientCredentials,
   exchangeCode,
   jwtClaims,
-  removeDataDir,
   startOAuthServer,
   type OAuthTestServer,
 } from './support/oauth-server.js';
@@ -20,10 +19,7 @@ let server: OAuthTestServer;
 beforeAll(async () => {
   server = await startOAuthServer();
 });
-afterAll(async () => {
-  await server?.stop();
-  removeDataDir(server.dataDir);
-});
+afterAll(() => server?.stop());
 
 function authUrl(params: Record<string, string | undefined>): string {
   const { challenge } = pkcePair();

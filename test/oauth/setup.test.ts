@@ -104,7 +104,6 @@ describe('discovery', () => {
       expect(meta.claims_supported).toContain('https://api.columbia.edu/claim/group');
     } finally {
       await server.stop();
-      removeDataDir(server.dataDir);
     }
   });
 
@@ -125,7 +124,6 @@ describe('discovery', () => {
       expect(await done.res.text()).toContain('You have signed out');
     } finally {
       await server.stop();
-      removeDataDir(server.dataDir);
     }
   });
 });

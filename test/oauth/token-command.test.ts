@@ -1,16 +1,13 @@
 // `npm run token`: the command's logic against the running server.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { runTokenCommand } from '../../src/oauth/token-command.js';
-import { jwtClaims, removeDataDir, startOAuthServer, type OAuthTestServer } from './support/oauth-server.js';
+import { jwtClaims, startOAuthServer, type OAuthTestServer } from './support/oauth-server.js';
 
 let server: OAuthTestServer;
 beforeAll(async () => {
   server = await startOAuthServer();
 });
-afterAll(async () => {
-  await server?.stop();
-  removeDataDir(server.dataDir);
-});
+afterAll(() => server?.stop());
 
 async function run(argv: string[], env: Record<string, string> = {}) {
   const out: string[] = [];

@@ -25,17 +25,24 @@ export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'oauth-test-'));
 }
 
-export async function startOAuthServer(env: Record<string, string> = {}, dataDir = tempDataDir()): Promise<OAuthTestServer> {
-  const server = await startTestServer({ DEV_AUTH_SERVER: '1', DATA_DIR: dataDir, OAUTH_POLICY_FILE: DEMO_POLICY_FILE, ...env });
+/**
+ * The real server with the built-in authorization server on. Without a
+ * `dataDir` it makes a folder of its own and removes it on stop; a given one
+ * (a restart test's) is the caller's to keep or remove.
+ */
+export async function startOAuthServer(env: Record<string, string> = {}, dataDir?: string): Promise<OAuthTestServer> {
+  const folder = dataDir ?? tempDataDir();
+  const server = await startTestServer({ DEV_AUTH_SERVER: '1', DATA_DIR: folder, OAUTH_POLICY_FILE: DEMO_POLICY_FILE, ...env });
   const issuer = `${server.url}/oauth`;
   return {
     ...server,
     issuer,
-    dataDir,
+    dataDir: folder,
     trustedIssuer: { issuer, audience: server.url, jwksUri: `${issuer}/jwks` },
     endpoint: (path) => `${issuer}${path}`,
     async stop() {
       await server.stop();
+      if (!dataDir) removeDataDir(folder);
     },
   };
 }
