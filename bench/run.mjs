@@ -5,6 +5,12 @@
 //
 //   npm run build && node bench/run.mjs [--targets floor,jsonapi,graphql] [--rounds 5]
 //     [--seconds 10] [--connections 32] [--soak 60] [--courses 4000] [--no-build]
+//     [--before DIR]
+//
+// --before DIR adds NAME@before for each API target: the same server built in
+// another checkout (e.g. `git worktree add DIR main~3 && (cd DIR && npm ci &&
+// npm run build)`), run side by side in the same alternating rounds, so a
+// change's cost is measured against the code before it on the same machine.
 //
 // Reports per-target medians of requests/s and p99 latency over the rounds,
 // the median of the per-round throughput ratios to the floor, and the RSS of
@@ -22,7 +28,10 @@ const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : fallback;
 };
-const names = arg('targets', 'floor,jsonapi,graphql').split(',');
+const beforeRoot = arg('before', undefined);
+const names = arg('targets', 'floor,jsonapi,graphql')
+  .split(',')
+  .flatMap((n) => (beforeRoot && n !== 'floor' && !n.includes('@') ? [n, `${n}@before`] : [n]));
 const rounds = Number(arg('rounds', 5));
 const seconds = Number(arg('seconds', 10));
 const connections = Number(arg('connections', 32));
@@ -50,7 +59,7 @@ const issuer = await startIssuer();
 const targets = [];
 try {
   let port = 18_100;
-  for (const name of names) targets.push(await startTarget(name, { databaseUrl, issuer, port: port++ }));
+  for (const name of names) targets.push(await startTarget(name, { databaseUrl, issuer, port: port++, beforeRoot }));
 
   // Same document from every REST target (links name each server's own address).
   const documents = [];
@@ -92,9 +101,14 @@ try {
   const floor = results.floor;
   for (const t of targets) {
     const rs = results[t.name];
-    const ratio = floor && t.name !== 'floor' ? ` — ${(100 * median(rs.map((r, i) => r.rps / floor[i].rps))).toFixed(0)}% of the floor (median of per-round ratios)` : '';
+    const ratioTo = (base) => median(rs.map((r, i) => r.rps / base[i].rps));
+    const before = results[`${t.name}@before`];
+    const ratio =
+      (floor && t.name !== 'floor' ? ` — ${(100 * ratioTo(floor)).toFixed(0)}% of the floor` : '') +
+      (before ? `, ${(100 * ratioTo(before)).toFixed(1)}% of ${t.name}@before` : '') +
+      (floor || before ? ' (medians of per-round ratios)' : '');
     console.log(
-      `  ${t.name.padEnd(10)} ${median(rs.map((r) => r.rps)).toFixed(0).padStart(6)} req/s   p50 ${median(rs.map((r) => r.p50))} ms   p99 ${median(rs.map((r) => r.p99))} ms   errors ${rs.reduce((n, r) => n + r.errors, 0)}${ratio}`,
+      `  ${t.name.padEnd(16)} ${median(rs.map((r) => r.rps)).toFixed(0).padStart(6)} req/s   p50 ${median(rs.map((r) => r.p50))} ms   p99 ${median(rs.map((r) => r.p99))} ms   errors ${rs.reduce((n, r) => n + r.errors, 0)}${ratio}`,
     );
   }
 

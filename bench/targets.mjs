@@ -36,10 +36,14 @@ function stopper(child) {
     });
 }
 
-/** This project's built server (dist/src/main.js) in production mode on the bench database: { url, pid, stop }. */
-export async function startApiServer({ databaseUrl, issuer, port }) {
+/**
+ * This project's built server (dist/src/main.js) in production mode on the bench database: { url, pid, stop }.
+ * `apiRoot` runs another checkout's build instead (`--before DIR`: the same code before a change).
+ */
+export async function startApiServer({ databaseUrl, issuer, port, apiRoot = root }) {
   const url = `http://127.0.0.1:${port}`;
-  const child = fork(join(root, 'dist/src/main.js'), [], {
+  const child = fork(join(apiRoot, 'dist/src/main.js'), [], {
+    cwd: apiRoot,
     stdio: 'inherit',
     env: {
       ...process.env,
@@ -82,8 +86,11 @@ const builtIn = {
   },
 };
 
+/** NAME, or NAME@before: the same target built from the checkout given by ctx.beforeRoot. */
 export async function startTarget(name, ctx) {
-  if (builtIn[name]) return builtIn[name](ctx);
-  const module = await import(pathToFileURL(join(root, 'bench', name, 'target.mjs')).href);
-  return { name, ...(await module.start(ctx)) };
+  const [base, variant] = name.split('@');
+  if (variant !== undefined && (variant !== 'before' || !ctx.beforeRoot)) throw new Error(`${name}: only NAME@before, with --before DIR, is known`);
+  const context = variant ? { ...ctx, apiRoot: ctx.beforeRoot } : ctx;
+  const target = builtIn[base] ? await builtIn[base](context) : await (await import(pathToFileURL(join(root, 'bench', base, 'target.mjs')).href)).start(context);
+  return { ...target, name };
 }
