@@ -8,7 +8,8 @@ import type { Logger } from '../http/logger.js';
 import type { Operation, Principal, RequestContext, TrustedIssuer } from './types.js';
 import { extractBearerToken } from './bearer.js';
 import { AuthUnavailableError, ForbiddenClaimError, InsufficientScopeError, InvalidTokenError, UnauthenticatedError } from './errors.js';
-import { issuerKeys, verifyJwt, type IssuerKeys } from './jwt.js';
+import { verifyJwt } from './jwt.js';
+import { issuerKeys, type IssuerKeys } from './issuer-keys.js';
 import { Introspector } from './introspection.js';
 import { DEFAULT_POLICY, loadPolicyFile, PolicyFileError, type Policy } from './policy.js';
 import { principalFromClaims } from './principal.js';
@@ -26,6 +27,8 @@ export interface ContextBuilderOptions {
   extraIssuers?: TrustedIssuer[];
   /** Minimum time between JWKS refetches on an unknown `kid`; default 30 s (tests use less). */
   jwksCooldownMs?: number;
+  /** Age after which a JWKS is fetched again (in the background); default 10 min (tests use less). */
+  jwksMaxAgeMs?: number;
   /**
    * How long a verified JWT's principal is reused for the same token (bounded by
    * its `exp`); 0 turns it off. It only skips repeating a signature check whose
@@ -122,7 +125,7 @@ export async function createContextBuilder(options: ContextBuilderOptions): Prom
   };
   const serverPolicy = config.oauth.policyFile ? policyAt(config.oauth.policyFile, 'OAUTH_POLICY_FILE') : DEFAULT_POLICY;
   const issuers = trustedIssuers(config.oauth, options.extraIssuers ?? []);
-  const jwksOptions = { timeoutMs: introspectionTimeoutMs, cooldownMs: options.jwksCooldownMs ?? 30_000 };
+  const jwksOptions = { timeoutMs: introspectionTimeoutMs, cooldownMs: options.jwksCooldownMs ?? 30_000, maxAgeMs: options.jwksMaxAgeMs, logger: log };
   const byIssuer = new Map<string, IssuerRuntime>(
     issuers.map((issuer) => [
       issuer.issuer,

@@ -1,54 +1,11 @@
-// Verifies JWT access tokens (RFC 9068) of one trusted issuer with jose. Keys
-// come from the issuer's JWKS, fetched once the server answers (`warm`; not
-// while the app is assembled, since the built-in issuer is served by this very
-// process) or else at the first token, and refetched by jose on an unknown
-// `kid`, so key rotation needs no restart.
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+// Verifies JWT access tokens (RFC 9068) of one trusted issuer with jose, with
+// the issuer's keys (src/auth/issuer-keys.ts).
+import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { TrustedIssuer } from './types.js';
-import { discoverJwksUri } from './discovery.js';
 import { TokenRejected, UpstreamUnavailable } from './problems.js';
 
 /** Asymmetric only: `none` and HS* (whose "secret" could be a public key) are never accepted. */
 export const ACCEPTED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
-
-export interface JwksOptions {
-  /** Timeout of metadata and JWKS requests. */
-  timeoutMs: number;
-  /** Minimum time between two JWKS fetches triggered by unknown `kid`s (jose's default is 30 s). */
-  cooldownMs: number;
-}
-
-/** A key resolver that can also fetch its keys ahead of the first token. */
-export type IssuerKeys = JWTVerifyGetKey & { warm(): Promise<void> };
-
-/** The key resolver of one issuer; JWKS location from configuration or discovered once. */
-export function issuerKeys(issuer: TrustedIssuer, options: JwksOptions): IssuerKeys {
-  let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
-  let pending: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
-  const load = () =>
-    (pending ??= (async () => {
-      const uri = issuer.jwksUri ?? (await discoverJwksUri(issuer.issuer, options.timeoutMs));
-      return (jwks = createRemoteJWKSet(new URL(uri), { timeoutDuration: options.timeoutMs, cooldownDuration: options.cooldownMs }));
-    })().finally(() => (pending = undefined)));
-
-  const getKey: JWTVerifyGetKey = async (header, token) => {
-    const set = jwks ?? (await load());
-    try {
-      return await set(header, token);
-    } catch (error) {
-      // No key for this kid/alg is the token's fault; anything else (network,
-      // timeout, a broken JWKS document) is the issuer's.
-      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error;
-      throw new UpstreamUnavailable(`cannot fetch the JWKS of ${issuer.issuer}: ${(error as Error).message}`, { cause: error });
-    }
-  };
-  return Object.assign(getKey, {
-    async warm() {
-      const set = jwks ?? (await load());
-      await set.reload();
-    },
-  });
-}
 
 // RFC 9068 §4 asks for `at+jwt`; plain JWTs are common and accepted. RFC 7515
 // §4.1.9: `typ` is case-insensitive and "application/" may be omitted.

@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../../../src/config.js';
 import { createContextBuilder, type ContextBuilder, type ContextBuilderOptions } from '../../../src/auth/context.js';
 import { authErrorResponse } from '../../../src/auth/errors.js';
-import type { Operation, TrustedIssuer } from '../../../src/auth/types.js';
+import type { Operation } from '../../../src/auth/types.js';
 
 export interface ProtectedApp {
   url: string;
@@ -24,7 +24,7 @@ const METHOD: Record<Operation, string> = { read: 'GET', create: 'POST', update:
 
 export async function startProtectedApp(
   env: Record<string, string>,
-  options: { extraIssuers?: TrustedIssuer[]; jwksCooldownMs?: number; verifiedTokenCacheS?: number } = {},
+  options: Omit<ContextBuilderOptions, 'config' | 'logger'> = {},
 ): Promise<ProtectedApp> {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'trace', ...env });
   const logLines: string[] = [];
