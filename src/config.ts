@@ -29,6 +29,9 @@ const int = (fallback: number, min: number, max: number) =>
 
 const url = z.url({ message: 'expected an absolute URL' }).optional();
 const text = z.string().min(1).optional();
+/** A short name for an issuer, tagging actor names (`name@label`) when several issuers are trusted. */
+export const ISSUER_LABEL = /^[A-Za-z0-9._~:/+-]{1,40}$/;
+export const ISSUER_LABEL_MESSAGE = 'expected 1 to 40 characters: letters, digits and . _ ~ : / + -';
 const list = z
   .string()
   .optional()
@@ -63,10 +66,13 @@ const envSchema = z.object({
   OAUTH_CLIENT_SECRET: text,
   OAUTH_POLICY_FILE: text,
   OAUTH_ISSUERS_FILE: text,
+  OAUTH_ISSUER_LABEL: z.string().regex(ISSUER_LABEL, { message: ISSUER_LABEL_MESSAGE }).optional(),
   OAUTH_REALM: z.string().default('course-catalogue'),
   OAUTH_CLOCK_TOLERANCE_S: int(30, 0, 600),
   OAUTH_INTROSPECTION_TIMEOUT_MS: int(2_000, 50, 60_000),
   OAUTH_INTROSPECTION_CACHE_S: int(60, 0, 3_600),
+  OAUTH_INTROSPECTION_NEGATIVE_CACHE_S: int(5, 0, 300),
+  OAUTH_INTROSPECTION_REQUIRE_AUDIENCE: flag(false),
 
   DEV_AUTH_SERVER: flag(true).optional(),
   DEV_CLIENT_SECRET: text,
@@ -104,10 +110,16 @@ export interface Config {
     clientSecret?: string;
     policyFile?: string;
     issuersFile?: string;
+    /** Tags actor names of OAUTH_ISSUER's tokens when several issuers are trusted. */
+    issuerLabel?: string;
     realm: string;
     clockToleranceS: number;
     introspectionTimeoutMs: number;
     introspectionCacheS: number;
+    /** How long an inactive or refused introspection answer is remembered; 0: not at all. */
+    introspectionNegativeCacheS: number;
+    /** Refuse introspection answers that name no audience (issuers may override it in the issuers file). */
+    introspectionRequireAudience: boolean;
   };
   devAuthServer: {
     enabled: boolean;
@@ -163,10 +175,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       clientSecret: e.OAUTH_CLIENT_SECRET,
       policyFile: e.OAUTH_POLICY_FILE,
       issuersFile: e.OAUTH_ISSUERS_FILE,
+      issuerLabel: e.OAUTH_ISSUER_LABEL,
       realm: e.OAUTH_REALM,
       clockToleranceS: e.OAUTH_CLOCK_TOLERANCE_S,
       introspectionTimeoutMs: e.OAUTH_INTROSPECTION_TIMEOUT_MS,
       introspectionCacheS: e.OAUTH_INTROSPECTION_CACHE_S,
+      introspectionNegativeCacheS: e.OAUTH_INTROSPECTION_NEGATIVE_CACHE_S,
+      introspectionRequireAudience: e.OAUTH_INTROSPECTION_REQUIRE_AUDIENCE,
     },
     devAuthServer: {
       enabled: e.DEV_AUTH_SERVER ?? !production,

@@ -10,12 +10,13 @@ import { extractBearerToken } from './bearer.js';
 import { AuthUnavailableError, ForbiddenClaimError, InsufficientScopeError, InvalidTokenError, UnauthenticatedError } from './errors.js';
 import { verifyJwt } from './jwt.js';
 import { issuerKeys, type IssuerKeys } from './issuer-keys.js';
+import { actorName } from './actor.js';
 import { Introspector } from './introspection.js';
 import { DEFAULT_POLICY, loadPolicyFile, PolicyFileError, type Policy } from './policy.js';
 import { principalFromClaims } from './principal.js';
 import { TokenRejected, UpstreamUnavailable } from './problems.js';
 import { TokenCache, tokenKey } from './token-cache.js';
-import { trustedIssuers } from './issuers.js';
+import { issuerLabel, trustedIssuers } from './issuers.js';
 
 /** Longer tokens are refused before any parsing or network call. */
 export const MAX_TOKEN_LENGTH = 8 * 1024;
@@ -57,12 +58,15 @@ export interface ContextBuilder {
 interface Verified {
   principal: Principal;
   policy: Policy;
+  /** Tags the actor name when several issuers are trusted. */
+  label?: string;
 }
 
 interface IssuerRuntime {
   issuer: TrustedIssuer;
   keys: IssuerKeys;
   policy: Policy;
+  label?: string;
 }
 
 function looksLikeJws(token: string): { iss: unknown } | undefined {
@@ -77,15 +81,10 @@ function looksLikeJws(token: string): { iss: unknown } | undefined {
   }
 }
 
-function actorOf(principal: Principal | null): string | null {
-  if (!principal) return null;
-  return principal.hasUser ? principal.subject : (principal.clientId ?? principal.subject);
-}
-
-export function contextFor(principal: Principal | null, policy: Policy, realm: string): RequestContext {
+export function contextFor(principal: Principal | null, policy: Policy, realm: string, issuerLabel?: string): RequestContext {
   return {
     principal,
-    actorName: actorOf(principal),
+    actorName: actorName(principal, issuerLabel),
     authorize(operation: Operation) {
       if (!principal) {
         // RFC 6750 §3.1: a request without credentials gets a bare challenge.
@@ -129,14 +128,28 @@ export async function createContextBuilder(options: ContextBuilderOptions): Prom
   const byIssuer = new Map<string, IssuerRuntime>(
     issuers.map((issuer) => [
       issuer.issuer,
-      { issuer, keys: issuerKeys(issuer, jwksOptions), policy: issuer.policyFile ? policyAt(issuer.policyFile, `policyFile of ${issuer.issuer}`) : serverPolicy },
+      {
+        issuer,
+        keys: issuerKeys(issuer, jwksOptions),
+        policy: issuer.policyFile ? policyAt(issuer.policyFile, `policyFile of ${issuer.issuer}`) : serverPolicy,
+        // One issuer: names as they come. Several: the same name could be two people.
+        label: issuers.length > 1 ? issuerLabel(issuer) : undefined,
+      },
     ]),
   );
   const introspectors = issuers
     .filter((i): i is TrustedIssuer & { introspectionUrl: string; clientId: string; clientSecret: string } => !!(i.introspectionUrl && i.clientId && i.clientSecret))
     .map((i) => ({
-      introspector: new Introspector(i, { timeoutMs: introspectionTimeoutMs, cacheS: introspectionCacheS, clockToleranceS, logger: log }),
+      introspector: new Introspector(i, {
+        timeoutMs: introspectionTimeoutMs,
+        cacheS: introspectionCacheS,
+        negativeCacheS: config.oauth.introspectionNegativeCacheS,
+        requireAudience: config.oauth.introspectionRequireAudience,
+        clockToleranceS,
+        logger: log,
+      }),
       policy: byIssuer.get(i.issuer)!.policy,
+      label: byIssuer.get(i.issuer)!.label,
     }));
   const verifiedCacheS = options.verifiedTokenCacheS ?? 60;
   const verifiedJwts = new TokenCache<Verified>();
@@ -150,7 +163,7 @@ export async function createContextBuilder(options: ContextBuilderOptions): Prom
     const runtime = typeof iss === 'string' ? byIssuer.get(iss) : undefined;
     if (!runtime) throw new TokenRejected('The access token comes from an untrusted issuer.');
     const { payload } = await verifyJwt(token, runtime.issuer, runtime.keys, clockToleranceS);
-    const verified = { principal: principalFromClaims(payload, runtime.issuer.issuer), policy: runtime.policy };
+    const verified = { principal: principalFromClaims(payload, runtime.issuer.issuer), policy: runtime.policy, label: runtime.label };
     if (verifiedCacheS > 0) {
       const now = Date.now();
       verifiedJwts.set(key, verified, Math.min(now + verifiedCacheS * 1000, payload.exp! * 1000), now);
@@ -159,13 +172,19 @@ export async function createContextBuilder(options: ContextBuilderOptions): Prom
   }
 
   async function introspectToken(token: string, key: string): Promise<Verified> {
-    if (!introspectors.length) throw new TokenRejected('The access token is malformed.');
+    if (!introspectors.length) {
+      // Not a JWT, and no introspection to ask: typically a token for another
+      // resource (e.g. an opaque userinfo token), unless it merely looks like a broken JWS.
+      throw new TokenRejected(
+        token.split('.').length === 3 ? 'The access token is malformed.' : 'The access token is not for this API: only JWT access tokens from a trusted issuer are accepted here.',
+      );
+    }
     let failure: UpstreamUnavailable | undefined;
     // One after the other, so a token is only shown to the next issuer when the previous one does not know it.
-    for (const { introspector, policy } of introspectors) {
+    for (const { introspector, policy, label } of introspectors) {
       try {
         const claims = await introspector.introspect(token, key);
-        if (claims) return { principal: principalFromClaims(claims, introspector.issuer.issuer), policy };
+        if (claims) return { principal: principalFromClaims(claims, introspector.issuer.issuer), policy, label };
       } catch (error) {
         if (!(error instanceof UpstreamUnavailable)) throw error;
         failure = error;
@@ -190,8 +209,8 @@ export async function createContextBuilder(options: ContextBuilderOptions): Prom
       const token = extractBearerToken(req, realm);
       if (token === undefined) return contextFor(null, serverPolicy, realm);
       try {
-        const { principal, policy } = await verify(token);
-        return contextFor(principal, policy, realm);
+        const { principal, policy, label } = await verify(token);
+        return contextFor(principal, policy, realm, label);
       } catch (error) {
         if (error instanceof TokenRejected) {
           log.debug({ reason: error.description }, 'bearer token refused');

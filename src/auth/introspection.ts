@@ -1,17 +1,26 @@
 // RFC 7662 token introspection for opaque (non-JWT) tokens. Active answers are
-// cached until the earlier of their `exp` and a short TTL; an inactive or failed
-// answer is never cached as active, and a failure grants nothing (503).
+// cached until the earlier of their `exp` and a short TTL. Inactive answers, and
+// active ones this API refuses, are remembered for a few seconds (a client
+// retrying with a dead token is not an introspection call each time); a failed
+// call is never remembered, and grants nothing (503).
 import type { Logger } from 'pino';
 import type { TrustedIssuer } from './types.js';
 import { TokenCache } from './token-cache.js';
-import { UpstreamUnavailable } from './problems.js';
+import { TokenRejected, UpstreamUnavailable } from './problems.js';
 
 export interface IntrospectionOptions {
   timeoutMs: number;
   cacheS: number;
+  /** How long an inactive or refused answer is remembered; 0: not at all. */
+  negativeCacheS: number;
+  /** Refuse answers without `aud` (unless the issuer says otherwise). */
+  requireAudience: boolean;
   clockToleranceS: number;
   logger: Logger;
 }
+
+/** Bounds the memory a flood of unknown tokens can take: the oldest are forgotten first. */
+const MAX_REMEMBERED_REFUSALS = 10_000;
 
 export type IntrospectionClaims = Readonly<Record<string, unknown>>;
 
@@ -25,8 +34,12 @@ function audienceIncludes(aud: unknown, audience: string): boolean {
   return aud === audience || (Array.isArray(aud) && aud.includes(audience));
 }
 
+/** null: not active; a string: active, but refused for this reason. */
+type Refusal = string | null;
+
 export class Introspector {
   private readonly cache = new TokenCache<IntrospectionClaims>();
+  private readonly refusals = new TokenCache<Refusal>(MAX_REMEMBERED_REFUSALS);
   private readonly inFlight = new Map<string, Promise<IntrospectionClaims | null>>();
   private readonly authorization: string;
   readonly url: string;
@@ -39,10 +52,16 @@ export class Introspector {
     this.authorization = basicCredentials(issuer.clientId, issuer.clientSecret);
   }
 
-  /** The active answer's claims, or null when the token is not active (for this API). */
+  /**
+   * The active answer's claims, or null when the token is not active. Throws
+   * TokenRejected when it is active but not acceptable here (its issuer knows
+   * it, so no other issuer needs asking), UpstreamUnavailable when the call fails.
+   */
   async introspect(token: string, key: string): Promise<IntrospectionClaims | null> {
     const cached = this.cache.get(key);
     if (cached) return cached;
+    const refused = this.refusals.get(key);
+    if (refused !== undefined) return this.refuse(refused);
     // Concurrent requests with the same token share one call.
     let call = this.inFlight.get(key);
     if (!call) {
@@ -54,6 +73,20 @@ export class Introspector {
 
   clear(): void {
     this.cache.clear();
+    this.refusals.clear();
+  }
+
+  private refuse(refusal: Refusal): null {
+    if (refusal === null) return null;
+    throw new TokenRejected(refusal);
+  }
+
+  private remember(key: string, refusal: Refusal): null {
+    if (this.options.negativeCacheS > 0) {
+      const now = Date.now();
+      this.refusals.set(key, refusal, now + this.options.negativeCacheS * 1000, now);
+    }
+    return this.refuse(refusal);
   }
 
   private async ask(token: string, key: string): Promise<IntrospectionClaims | null> {
@@ -86,7 +119,10 @@ export class Introspector {
       throw new UpstreamUnavailable(`introspection at ${this.url} answered without a boolean "active"`);
     }
     const claims = answer as Record<string, unknown>;
-    if (claims.active !== true || !this.acceptable(claims)) return null;
+    // Active, but naming another issuer: not this issuer's token to vouch for (another trusted one may be asked next).
+    if (claims.active !== true || (claims.iss !== undefined && claims.iss !== this.issuer.issuer)) return this.remember(key, null);
+    const refusal = this.refusal(claims);
+    if (refusal) return this.remember(key, refusal);
     if (this.options.cacheS > 0) {
       const now = Date.now();
       const ttlEnd = now + this.options.cacheS * 1000;
@@ -98,17 +134,25 @@ export class Introspector {
 
   /**
    * RFC 7662 §4: the resource server decides what an active answer is good for.
-   * Refused here: expired or future tokens, another issuer's, another API's,
-   * and tokens that are not access tokens (e.g. refresh tokens).
+   * Refused here, with the reason: expired, future or not-yet-valid tokens,
+   * another API's (an audience is optional in the answer, §2.2, but when
+   * stated must include ours; it can be required), and tokens that are not
+   * access tokens (e.g. refresh tokens).
    */
-  private acceptable(claims: Record<string, unknown>): boolean {
+  private refusal(claims: Record<string, unknown>): string | undefined {
     const now = Date.now() / 1000;
     const tolerance = this.options.clockToleranceS;
-    if (typeof claims.exp === 'number' && claims.exp + tolerance <= now) return false;
-    if (typeof claims.nbf === 'number' && claims.nbf - tolerance > now) return false;
-    if (claims.iss !== undefined && claims.iss !== this.issuer.issuer) return false;
-    if (claims.aud !== undefined && !audienceIncludes(claims.aud, this.issuer.audience)) return false;
-    if (typeof claims.token_type === 'string' && !['bearer', 'access_token'].includes(claims.token_type.toLowerCase())) return false;
-    return true;
+    if (typeof claims.exp === 'number' && claims.exp + tolerance <= now) return 'The access token has expired.';
+    if (typeof claims.nbf === 'number' && claims.nbf - tolerance > now) return 'The access token is not valid yet.';
+    if (typeof claims.iat === 'number' && claims.iat - tolerance > now) return "The access token's issue time (iat) is in the future.";
+    if (claims.aud === undefined) {
+      if (this.issuer.requireAudience ?? this.options.requireAudience) return 'The access token is not for this API: the introspection answer names no audience.';
+    } else if (!audienceIncludes(claims.aud, this.issuer.audience)) {
+      return 'The access token is not for this API (audience).';
+    }
+    if (typeof claims.token_type === 'string' && !['bearer', 'access_token'].includes(claims.token_type.toLowerCase())) {
+      return 'The token is not an access token for this API (token_type).';
+    }
+    return undefined;
   }
 }

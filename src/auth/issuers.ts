@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, type Config } from '../config.js';
+import { ConfigError, ISSUER_LABEL, ISSUER_LABEL_MESSAGE, type Config } from '../config.js';
 import type { TrustedIssuer } from './types.js';
 import { fieldPath } from './policy.js';
 
@@ -18,6 +18,8 @@ const issuerEntry = z
     clientId: z.string().min(1).optional(),
     clientSecret: z.string().min(1).optional(),
     policyFile: z.string().min(1).optional(),
+    label: z.string().regex(ISSUER_LABEL, { message: ISSUER_LABEL_MESSAGE }).optional(),
+    requireAudience: z.boolean({ message: 'expected true or false' }).optional(),
   })
   .strict()
   .superRefine((entry, ctx) => {
@@ -57,6 +59,7 @@ export function issuerFromConfig(oauth: Config['oauth']): TrustedIssuer | undefi
         ['OAUTH_INTROSPECTION_URL', oauth.introspectionUrl],
         ['OAUTH_CLIENT_ID', oauth.clientId],
         ['OAUTH_CLIENT_SECRET', oauth.clientSecret],
+        ['OAUTH_ISSUER_LABEL', oauth.issuerLabel],
       ] as const
     ).filter(([, v]) => v !== undefined);
     if (orphans.length) throw new ConfigError(orphans.map(([name]) => `${name}: set OAUTH_ISSUER too (the issuer these settings belong to)`));
@@ -74,7 +77,15 @@ export function issuerFromConfig(oauth: Config['oauth']): TrustedIssuer | undefi
     introspectionUrl: oauth.introspectionUrl,
     clientId: oauth.clientId,
     clientSecret: oauth.clientSecret,
+    label: oauth.issuerLabel,
   };
+}
+
+/** The label that tags actor names of this issuer's tokens: its own, else its URL's host and path. */
+export function issuerLabel(issuer: TrustedIssuer): string {
+  if (issuer.label) return issuer.label;
+  const url = new URL(issuer.issuer);
+  return `${url.host}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 /** Every trusted issuer; each `iss` may appear once. */
@@ -85,6 +96,18 @@ export function trustedIssuers(oauth: Config['oauth'], extra: readonly TrustedIs
   const duplicates = all.filter((i) => (seen.has(i.issuer) ? true : (seen.add(i.issuer), false)));
   if (duplicates.length) {
     throw new ConfigError(duplicates.map((i) => `trusted issuers: ${i.issuer} is listed twice (OAUTH_ISSUER, OAUTH_ISSUERS_FILE or the built-in server)`));
+  }
+  if (all.length > 1) {
+    // With several issuers, actor names carry the label: it must tell them apart.
+    const byLabel = new Map<string, string>();
+    const clashes: string[] = [];
+    for (const i of all) {
+      const label = issuerLabel(i);
+      const first = byLabel.get(label);
+      if (first) clashes.push(`trusted issuers: the label "${label}" is used by both ${first} and ${i.issuer}; give one a label of its own (OAUTH_ISSUER_LABEL, or "label" in OAUTH_ISSUERS_FILE)`);
+      else byLabel.set(label, i.issuer);
+    }
+    if (clashes.length) throw new ConfigError(clashes);
   }
   return all;
 }

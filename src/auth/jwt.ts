@@ -22,11 +22,11 @@ function describe(error: unknown): string {
       case 'nbf':
         return 'The access token is not valid yet.';
       case 'aud':
-        return 'The access token is not meant for this API (audience).';
+        return 'The access token is not for this API (audience).';
       case 'iss':
         return 'The access token comes from an untrusted issuer.';
       case 'iat':
-        return 'The access token has an invalid issue time.';
+        return "The access token's issue time (iat) is invalid.";
       default:
         return `The access token's ${error.claim.replace(/[^\w.-]/g, '').slice(0, 40)} claim is missing or invalid.`;
     }
@@ -56,7 +56,12 @@ export async function verifyJwt(
       clockTolerance: clockToleranceS,
       requiredClaims: ['exp'], // RFC 9068 §2.2: access tokens always expire
     });
-    if (!acceptableType(protectedHeader.typ)) throw new TokenRejected('The token is not an access token (typ).');
+    if (!acceptableType(protectedHeader.typ)) throw new TokenRejected('The token is not an access token for this API (typ).');
+    // jose checks `iat` only against a maxTokenAge, which would also make it
+    // required; a token claiming to be issued in the future (RFC 7519 §4.1.6) is refused here.
+    if (typeof payload.iat === 'number' && payload.iat - clockToleranceS > Date.now() / 1000) {
+      throw new TokenRejected("The access token's issue time (iat) is in the future.");
+    }
     return { payload };
   } catch (error) {
     if (error instanceof TokenRejected || error instanceof UpstreamUnavailable) throw error;

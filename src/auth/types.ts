@@ -45,4 +45,8 @@ export interface TrustedIssuer {
   clientSecret?: string;
   /** A policy of its own (JSON file); else the server's policy. */
   policyFile?: string;
+  /** Tags actor names (`name@label`) when several issuers are trusted; else its URL's host and path. */
+  label?: string;
+  /** Refuse introspection answers without `aud`; else OAUTH_INTROSPECTION_REQUIRE_AUDIENCE. */
+  requireAudience?: boolean;
 }

@@ -19,6 +19,7 @@ beforeAll(async () => {
     OAUTH_CLIENT_SECRET: as.clientSecret,
     OAUTH_INTROSPECTION_TIMEOUT_MS: '300',
     OAUTH_INTROSPECTION_CACHE_S: '60',
+    OAUTH_INTROSPECTION_NEGATIVE_CACHE_S: '1',
   });
 });
 afterAll(async () => {
@@ -75,10 +76,12 @@ test('concurrent requests with one new token share one introspection call', asyn
   expect(as.introspectionRequests).toBe(before + 1);
 });
 
-test('an inactive answer is not cached: revoking, then re-activating is seen at once', async () => {
+test('an inactive answer is only remembered briefly (OAUTH_INTROSPECTION_NEGATIVE_CACHE_S, 1 s here): re-activating is seen after that', async () => {
   const token = as.issueOpaque({ active: false });
   expect((await api.call('read', token)).status).toBe(401);
   as.opaque.set(token, { ...as.opaque.get(token), active: true });
+  expect((await api.call('read', token)).status).toBe(401);
+  await new Promise((r) => setTimeout(r, 1_100));
   expect((await api.call('read', token)).status).toBe(200);
 });
 
