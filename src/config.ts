@@ -2,6 +2,7 @@
 // start-up. A bad value stops the process with a message naming the variable
 // (see src/main.ts); nothing else in the code reads process.env.
 import { z } from 'zod';
+import { DEV_ORIGIN_PATTERNS, parseOriginPattern, type OriginPattern } from './http/origins.js';
 
 const flag = (fallback: boolean) =>
   z
@@ -37,6 +38,18 @@ const list = z
   .optional()
   .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined));
 
+/** CORS_ORIGINS: comma-separated origins (src/http/origins.ts), each checked here. */
+const originList = list.transform((entries, ctx) => {
+  if (!entries) return undefined;
+  const patterns: OriginPattern[] = [];
+  for (const entry of entries) {
+    const parsed = parseOriginPattern(entry);
+    if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
+    else patterns.push(parsed.pattern);
+  }
+  return patterns;
+});
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: int(8000, 0, 65535),
@@ -45,7 +58,7 @@ const envSchema = z.object({
   /** The server's own address as clients see it: absolute links, OAuth issuer. */
   PUBLIC_URL: url,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  CORS_ORIGINS: list,
+  CORS_ORIGINS: originList,
   TRUST_PROXY: flag(false),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000),
 
@@ -97,7 +110,8 @@ export interface Config {
   /** Without a trailing slash. When PUBLIC_URL is unset: http://localhost:PORT. */
   publicUrl: string;
   logLevel: Env['LOG_LEVEL'];
-  corsOrigins: string[] | '*';
+  /** Origins allowed to call /v1 and /graphql from a browser (src/http/origins.ts patterns). */
+  corsOrigins: OriginPattern[];
   trustProxy: boolean;
   shutdownTimeoutMs: number;
   database: { url?: string; poolSize: number; dataDir: string; migrateOnStart: boolean; demoData: boolean };
@@ -156,7 +170,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     host: e.HOST,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
-    corsOrigins: e.CORS_ORIGINS && !e.CORS_ORIGINS.includes('*') ? e.CORS_ORIGINS : '*',
+    // Unset: frontend dev servers on this machine outside production, nobody in production.
+    corsOrigins: e.CORS_ORIGINS ?? (production ? [] : [...DEV_ORIGIN_PATTERNS]),
     trustProxy: e.TRUST_PROXY,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     database: {

@@ -1,12 +1,12 @@
 // Assembles the Express application: cross-cutting middleware, then each door.
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import cors from 'cors';
 import { pinoHttp } from 'pino-http';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from './logger.js';
 import { healthRoutes } from './health.js';
+import { apiCors } from './cors.js';
 import { createServices } from '../resources/service.js';
 import { jsonapiRouter } from '../jsonapi/index.js';
 import { createContextBuilder } from '../auth/context.js';
@@ -47,13 +47,8 @@ export async function createApp(deps: AppDeps): Promise<AppHandle> {
       crossOriginEmbedderPolicy: false,
     }),
   );
-  app.use(
-    cors({
-      origin: config.corsOrigins === '*' ? true : config.corsOrigins,
-      exposedHeaders: ['Location', 'ETag', 'WWW-Authenticate'],
-      maxAge: 600,
-    }),
-  );
+  // Browser apps may call the API doors from CORS_ORIGINS; /oauth decides per client (./cors.ts).
+  app.use(['/v1', '/graphql'], apiCors(config.corsOrigins));
   app.use(healthRoutes(db));
   // The built-in authorization server (src/oauth; off in production): trusted like any outside issuer, via its JWKS.
   const authorizationServer = await createAuthorizationServer({ config, logger, publicUrl: deps.publicUrl });
