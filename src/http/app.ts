@@ -7,6 +7,7 @@ import type { Database } from '../db/database.js';
 import type { Logger } from './logger.js';
 import { healthRoutes } from './health.js';
 import { apiCors } from './cors.js';
+import { httpLogSerializers } from './redact.js';
 import { createServices } from '../resources/service.js';
 import { jsonapiRouter } from '../jsonapi/index.js';
 import { createContextBuilder } from '../auth/context.js';
@@ -35,7 +36,14 @@ export async function createApp(deps: AppDeps): Promise<AppHandle> {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.set('etag', false); // the JSON:API door computes its own strong ETags
-  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' } }));
+  app.use(
+    pinoHttp({
+      logger,
+      // Every request line goes through the redacting serializers (./redact.ts): no token, code or cookie in the log.
+      serializers: httpLogSerializers,
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
   app.use(
     helmet({
       // The playground, Swagger UI and sign-in pages are served from this origin

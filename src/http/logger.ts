@@ -1,15 +1,33 @@
-// Structured logs (pino). Authorization headers and tokens are redacted so a
-// bearer token never reaches a log line.
-import { pino, type Logger } from 'pino';
+// Structured logs (pino). Nothing secret reaches a line: requests and
+// responses go through the redacting serializers (src/http/redact.ts: URLs'
+// token, code and secret parameters, credential and cookie headers), and the
+// paths below blank the same names wherever else a module might log them.
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { REDACTED, logSerializers } from './redact.js';
 
 export type { Logger };
 
-export function createLogger(level: string): Logger {
-  return pino({
-    level,
-    redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'token', '*.token', 'access_token', 'refresh_token'],
-      censor: '[redacted]',
+const SECRET_FIELDS = ['token', 'access_token', 'refresh_token', 'id_token', 'client_secret', 'password', 'code_verifier'];
+
+/** `destination`: where lines go (default stdout); tests pass a stream to read the log. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      serializers: logSerializers,
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers["proxy-authorization"]',
+          'req.headers.cookie',
+          'req.body',
+          'res.headers["set-cookie"]',
+          ...SECRET_FIELDS,
+          ...SECRET_FIELDS.map((f) => `*.${f}`),
+        ],
+        censor: REDACTED,
+      },
     },
-  });
+    destination,
+  );
 }
