@@ -61,6 +61,10 @@ const envSchema = z.object({
   CORS_ORIGINS: originList,
   TRUST_PROXY: flag(false),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000),
+  HTTP_HEADERS_TIMEOUT_MS: int(10_000, 50, 600_000),
+  HTTP_REQUEST_TIMEOUT_MS: int(30_000, 50, 3_600_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(65_000, 1, 600_000),
+  HTTP_MAX_CONNECTIONS: int(1_024, 1, 1_000_000),
 
   DATABASE_URL: z
     .string()
@@ -114,6 +118,8 @@ export interface Config {
   corsOrigins: OriginPattern[];
   trustProxy: boolean;
   shutdownTimeoutMs: number;
+  /** Node's HTTP server limits against slow or idle clients (src/server.ts). */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
   database: { url?: string; poolSize: number; dataDir: string; migrateOnStart: boolean; demoData: boolean };
   oauth: {
     issuer?: string;
@@ -162,6 +168,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
+  // Node refuses a headers timeout longer than the request timeout (the headers are part of the request).
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError([`HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS (${e.HTTP_REQUEST_TIMEOUT_MS}), got ${e.HTTP_HEADERS_TIMEOUT_MS}`]);
+  }
   const port = e.PORT;
   return {
     env: e.NODE_ENV,
@@ -174,6 +184,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     corsOrigins: e.CORS_ORIGINS ?? (production ? [] : [...DEV_ORIGIN_PATTERNS]),
     trustProxy: e.TRUST_PROXY,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
+    },
     database: {
       url: e.DATABASE_URL,
       poolSize: e.DATABASE_POOL_SIZE,

@@ -1,7 +1,7 @@
 // The server's life: open the database, migrate, load demo data, listen, and
 // shut down gracefully (stop accepting, finish in-flight requests, close the
 // database) on SIGTERM/SIGINT.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -22,6 +22,40 @@ export interface StartOptions {
   /** An already open database (tests); otherwise opened from the config and closed on shutdown. */
   db?: Database;
   logger?: Logger;
+}
+
+/**
+ * Node's limits against slow or idle clients (HTTP_* settings): the whole
+ * header block within headersTimeout (also a connection that sends nothing),
+ * the whole request within requestTimeout, each answered 408 and closed; an
+ * idle keep-alive connection closed after keepAliveTimeout (the default, 65 s,
+ * outlasts common load balancers' 60 s idle timeout, so they close first).
+ */
+function serverOptions(config: Config): ServerOptions {
+  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = config.http;
+  return {
+    headersTimeout: headersTimeoutMs,
+    requestTimeout: requestTimeoutMs,
+    keepAliveTimeout: keepAliveTimeoutMs,
+    // Node checks the two timeouts on this interval (30 s by default, which
+    // would let a 10 s headers timeout stretch to 40 s); a quarter of the
+    // shorter one keeps the overshoot small, at one pass over open requests.
+    connectionsCheckingInterval: Math.max(25, Math.min(1_000, Math.floor(headersTimeoutMs / 4))),
+  };
+}
+
+/** Connections past HTTP_MAX_CONNECTIONS are closed at once by Node; say so, at most every 10 s. */
+function dropLogger(logger: Logger): () => void {
+  let dropped = 0;
+  let last = 0;
+  return () => {
+    dropped++;
+    const now = Date.now();
+    if (now - last < 10_000) return;
+    last = now;
+    logger.warn({ dropped }, 'connection refused: HTTP_MAX_CONNECTIONS reached');
+    dropped = 0;
+  };
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -49,7 +83,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1', connection: 'close' });
     res.end(JSON.stringify({ status: 'starting' }));
   };
-  const server = createServer(starting);
+  const server = createServer(serverOptions(config), starting);
+  server.maxConnections = config.http.maxConnections;
+  server.on('drop', dropLogger(logger));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -66,7 +102,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
   server.off('request', starting);
   server.on('request', app.app);
-  server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
   // The built-in issuer's keys come from this very server: fetch them now that it answers.
   await app.warm();
 

@@ -7,6 +7,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import type { ContextBuilder } from '../auth/context.js';
+import { extractBearerToken } from '../auth/bearer.js';
 import { authErrorResponse, graphqlErrorCode, isAuthError } from '../auth/errors.js';
 import type { RequestContext } from '../auth/types.js';
 import type { Config } from '../config.js';
@@ -83,19 +84,34 @@ export async function graphqlMiddleware(options: GraphQLDoorOptions): Promise<Ro
     res.type('html').send(page);
   };
   router.get('/', playground);
-  router.use(express.json({ limit: maxBodySize, type: ['application/json', 'application/graphql-response+json'] }));
+  const refuse = (error: unknown, res: express.Response, next: express.NextFunction) => {
+    const answer = authErrorResponse(error);
+    if (!answer || !isAuthError(error)) return next(error);
+    // RFC 6750 §3: a bad token is an HTTP 401 with its challenge, whatever the door.
+    sendError(res, answer.status, answer.detail, graphqlErrorCode(error), answer.headers);
+  };
+  // The caller comes from the headers (and query) alone, before the body is
+  // read: a present but bad token is refused at once, not after a slow upload.
+  // A request without a token goes on as anonymous; the policy decides per field.
   const caller: RequestHandler = async (req, res, next) => {
     try {
-      res.locals.auth = await auth.build(req);
+      res.locals.auth = await auth.build({ headers: req.headers, rawHeaders: req.rawHeaders, query: req.query, method: req.method });
       next();
     } catch (error) {
-      const answer = authErrorResponse(error);
-      if (!answer || !isAuthError(error)) return next(error);
-      // RFC 6750 §3: a bad token is an HTTP 401 with its challenge, whatever the door.
-      sendError(res, answer.status, answer.detail, graphqlErrorCode(error), answer.headers);
+      refuse(error, res, next);
     }
   };
   router.use(caller);
+  router.use(express.json({ limit: maxBodySize, type: ['application/json', 'application/graphql-response+json'] }));
+  // RFC 6750 §2.2: an access_token in the body is refused too, once there is a body to look in.
+  router.use((req, res, next) => {
+    try {
+      extractBearerToken({ headers: req.headers, rawHeaders: req.rawHeaders, body: req.body }, config.oauth.realm);
+      next();
+    } catch (error) {
+      refuse(error, res, next);
+    }
+  });
   router.use((req, _res, next) => {
     // The Express integration wants a body even for GET; Apollo ignores it there.
     if (req.body === undefined) req.body = {};
