@@ -74,6 +74,10 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   MIGRATE_ON_START: flag(true),
   DEMO_DATA: flag(true),
+  /** Where throttling counters live when several instances must share them; unset: each process's memory. */
+  REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, { message: 'expected a redis:// or rediss:// URL' }).optional(),
+  /** Namespace of this deployment's keys in Redis (several may share one server). */
+  REDIS_KEY_PREFIX: z.string().max(100).default('course-catalogue:'),
 
   OAUTH_ISSUER: url,
   OAUTH_AUDIENCE: text,
@@ -97,6 +101,11 @@ const envSchema = z.object({
   DEV_USERS_FILE: text,
   DEV_CLIENTS_FILE: text,
   ACCESS_TOKEN_TTL_S: int(600, 30, 86_400),
+  DEV_AUTH_MAX_FAILURES: int(10, 1, 10_000),
+  DEV_AUTH_MAX_FAILURES_PER_NAME: int(100, 1, 1_000_000),
+  DEV_AUTH_MAX_FAILURES_PER_ADDRESS: int(100, 1, 1_000_000),
+  DEV_AUTH_FAILURE_WINDOW_S: int(86_400, 1, 2_000_000),
+  DEV_AUTH_BLOCK_S: int(900, 1, 2_000_000),
 
   GRAPHQL_INTROSPECTION: flag(true).optional(),
   GRAPHQL_MAX_DEPTH: int(8, 1, 100),
@@ -121,6 +130,9 @@ export interface Config {
   /** Node's HTTP server limits against slow or idle clients (src/server.ts). */
   http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
   database: { url?: string; poolSize: number; dataDir: string; migrateOnStart: boolean; demoData: boolean };
+  /** Throttling counters in Redis (src/throttle/limiters.ts); unset: in memory. */
+  redisUrl?: string;
+  redisKeyPrefix: string;
   oauth: {
     issuer?: string;
     audience?: string;
@@ -148,6 +160,17 @@ export interface Config {
     usersFile?: string;
     clientsFile?: string;
     accessTokenTtlS: number;
+    /** Failed sign-ins and client authentications (src/oauth/throttle.ts). */
+    throttle: {
+      /** Failures in a row for one name (user or client id) from one address before both are blocked. */
+      maxFailures: number;
+      /** Failures for one name from any address, within the window. */
+      maxFailuresPerName: number;
+      /** Failures from one address for any name, within the window. */
+      maxFailuresPerAddress: number;
+      windowS: number;
+      blockS: number;
+    };
   };
   graphql: { introspection: boolean; maxDepth: number; maxCost: number; maxAliases: number };
 }
@@ -197,6 +220,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       migrateOnStart: e.MIGRATE_ON_START,
       demoData: e.DEMO_DATA,
     },
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     oauth: {
       issuer: e.OAUTH_ISSUER,
       audience: e.OAUTH_AUDIENCE,
@@ -221,6 +246,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       usersFile: e.DEV_USERS_FILE,
       clientsFile: e.DEV_CLIENTS_FILE,
       accessTokenTtlS: e.ACCESS_TOKEN_TTL_S,
+      throttle: {
+        maxFailures: e.DEV_AUTH_MAX_FAILURES,
+        maxFailuresPerName: e.DEV_AUTH_MAX_FAILURES_PER_NAME,
+        maxFailuresPerAddress: e.DEV_AUTH_MAX_FAILURES_PER_ADDRESS,
+        windowS: e.DEV_AUTH_FAILURE_WINDOW_S,
+        blockS: e.DEV_AUTH_BLOCK_S,
+      },
     },
     graphql: {
       introspection: e.GRAPHQL_INTROSPECTION ?? !production,
