@@ -1,12 +1,18 @@
 // The people who can sign in to the built-in authorization server: the
-// original demo's three users by default, or the users of DEV_USERS_FILE.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// original demo's three users by default, or the users of DEV_USERS_FILE,
+// whose passwords are scrypt hashes (src/oauth/passwords.ts; production mode
+// requires them) or, outside production, plain like the demo's.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { isPasswordHash, parsePasswordHash, verifyPassword, type ParsedHash } from './passwords.js';
 
 export interface User {
   username: string;
+  /** As written in the users file: a hash, or a plain password (the demo's). */
   password: string;
+  /** The parsed hash, when `password` is one. */
+  hash?: ParsedHash;
   /** Go into the group claim of access tokens that carry the group scope. */
   groups: string[];
   name?: string;
@@ -50,7 +56,14 @@ export function loadUsers(file: string | undefined): User[] {
     const issue = result.error.issues[0]!;
     throw new UsersFileError(`DEV_USERS_FILE ${file}: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
   }
-  return result.data;
+  return result.data.map((user) => {
+    if (!isPasswordHash(user.password)) return user;
+    try {
+      return { ...user, hash: parsePasswordHash(user.password) };
+    } catch (error) {
+      throw new UsersFileError(`DEV_USERS_FILE ${file}: user ${user.username}: ${(error as Error).message}`);
+    }
+  });
 }
 
 // Equal-length digests, so the comparison takes the same time whatever was typed.
@@ -58,8 +71,12 @@ const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
 export class UserDirectory {
   private readonly byName: Map<string, User>;
+  /** Checked for unknown user names when hashes are in use, so that they take as long as known ones. */
+  private readonly decoy?: ParsedHash;
   constructor(users: readonly User[]) {
     this.byName = new Map(users.map((u) => [u.username, u]));
+    const hashed = users.find((u) => u.hash)?.hash;
+    if (hashed) this.decoy = { params: hashed.params, salt: randomBytes(hashed.salt.length), hash: randomBytes(hashed.hash.length) };
   }
 
   find(username: string): User | undefined {
@@ -67,8 +84,13 @@ export class UserDirectory {
   }
 
   /** The user when the password matches, else undefined (without saying which part was wrong). */
-  authenticate(username: string, password: string): User | undefined {
+  async authenticate(username: string, password: string): Promise<User | undefined> {
     const user = this.byName.get(username);
+    if (user?.hash) return (await verifyPassword(user.hash, password)) ? user : undefined;
+    if (!user && this.decoy) {
+      await verifyPassword(this.decoy, password);
+      return undefined;
+    }
     const ok = timingSafeEqual(digest(user?.password ?? '\u0000no user'), digest(password));
     return user && ok ? user : undefined;
   }

@@ -54,8 +54,9 @@ export async function createAuthorizationServer({ config, logger, publicUrl }: A
   if (!URL.parse(audience)) throw new AuthorizationServerSetupError(`OAUTH_AUDIENCE must be an absolute URI for the built-in authorization server, got "${audience}"`);
 
   const clients = loadClients(settings.clientsFile, publicUrl, settings.clientSecret ?? DEFAULT_CLIENT_SECRET);
-  const users = new UserDirectory(loadUsers(settings.usersFile));
-  assertProductionSecrets({ production: config.production, cookieSecret: settings.cookieSecret, usersFile: settings.usersFile, clients });
+  const userList = loadUsers(settings.usersFile);
+  const users = new UserDirectory(userList);
+  assertProductionSecrets({ production: config.production, cookieSecret: settings.cookieSecret, usersFile: settings.usersFile, users: userList, clients });
 
   const dataDir = config.database.dataDir;
   const signing = await loadOrCreateSigningKeys(dataDir);

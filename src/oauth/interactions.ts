@@ -87,7 +87,7 @@ export function interactionRoutes({ provider, users, logger, basePath }: Interac
       const username = field(req.body, 'username')?.trim();
       const password = field(req.body, 'password');
       if (!username || !password) throw new BadForm('both username and password are required');
-      const user = users.authenticate(username, password);
+      const user = await users.authenticate(username, password);
       if (!user) {
         const page = signInPage({
           action: `${basePath}/${interaction.uid}/login`,

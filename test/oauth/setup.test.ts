@@ -1,10 +1,11 @@
 // When the built-in authorization server is on, and what it refuses to start with.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/http/logger.js';
 import { createAuthorizationServer, InsecureSetupError } from '../../src/oauth/index.js';
+import { hashPassword } from '../../src/oauth/passwords.js';
 import { removeDataDir, tempDataDir } from './support/oauth-server.js';
 
 const dataDir = tempDataDir();
@@ -37,7 +38,13 @@ describe('on or off', () => {
 });
 
 describe('production mode', () => {
-  const users = () => file('users.json', [{ username: 'alice', password: 'a long password', groups: ['team-a'] }]);
+  // Production mode wants hashed passwords (see production-secrets.test.ts).
+  let hash: string;
+  beforeAll(async () => {
+    hash = await hashPassword('a long password');
+  });
+  const users = () => file('users.json', [{ username: 'alice', password: hash, groups: ['team-a'] }]);
+  const OWN_SECRET = 'a-client-secret-of-our-own-0123456789';
 
   test('refuses the default secrets, naming each', async () => {
     const attempt = create({ NODE_ENV: 'production', DEV_AUTH_SERVER: '1' });
@@ -47,11 +54,11 @@ describe('production mode', () => {
 
   test('refuses the documented client secret even when set explicitly, and a short cookie secret', async () => {
     await expect(create({ NODE_ENV: 'production', DEV_AUTH_SERVER: '1', DEV_CLIENT_SECRET: 'demo_client_secret', DEV_COOKIE_SECRET: 'x'.repeat(40), DEV_USERS_FILE: users() })).rejects.toThrow(/demo_client/);
-    await expect(create({ NODE_ENV: 'production', DEV_AUTH_SERVER: '1', DEV_CLIENT_SECRET: 's3cret-of-our-own', DEV_COOKIE_SECRET: 'short', DEV_USERS_FILE: users() })).rejects.toThrow(/at least 32/);
+    await expect(create({ NODE_ENV: 'production', DEV_AUTH_SERVER: '1', DEV_CLIENT_SECRET: OWN_SECRET, DEV_COOKIE_SECRET: 'short', DEV_USERS_FILE: users() })).rejects.toThrow(/DEV_COOKIE_SECRET must be at least 32/);
   });
 
   test('starts with secrets of its own', async () => {
-    const server = await create({ NODE_ENV: 'production', DEV_AUTH_SERVER: '1', DEV_CLIENT_SECRET: 's3cret-of-our-own', DEV_COOKIE_SECRET: 'x'.repeat(40), DEV_USERS_FILE: users() });
+    const server = await create({ NODE_ENV: 'production', DEV_AUTH_SERVER: '1', DEV_CLIENT_SECRET: OWN_SECRET, DEV_COOKIE_SECRET: 'x'.repeat(40), DEV_USERS_FILE: users() });
     expect(server).not.toBeNull();
   });
 });
