@@ -14,9 +14,10 @@ import { completeDiscovery } from './discovery.js';
 import { alignErrorCodes } from './error-codes.js';
 import { jwtIntrospection } from './introspection.js';
 import { loadOrCreateSigningKeys } from './keys.js';
-import { createProvider } from './provider.js';
+import { createProvider, userClaims } from './provider.js';
 import { DEFAULT_CLIENT_SECRET, assertProductionSecrets, cookieKeys } from './secrets.js';
 import { FileStore } from './store.js';
+import { jwtUserinfo } from './userinfo.js';
 
 export { DEFAULT_USERS } from './accounts.js';
 export { DEMO_CLIENT_ID, PLAYGROUND_CLIENT_ID } from './clients.js';
@@ -76,7 +77,18 @@ export async function createAuthorizationServer({ config, logger, publicUrl }: A
   });
   provider.use(alignErrorCodes);
   provider.use(completeDiscovery);
-  provider.use(jwtIntrospection(provider, publicKeys(signing.keys)));
+  const jwks = publicKeys(signing.keys);
+  provider.use(jwtIntrospection(provider, jwks));
+  provider.use(
+    jwtUserinfo({
+      provider,
+      publicJwks: jwks,
+      accountClaims: (id) => {
+        const user = users.find(id);
+        return user && userClaims(user);
+      },
+    }),
+  );
   // oidc-provider checks client metadata at first use; a mistake in DEV_CLIENTS_FILE should stop the start instead.
   for (const client of clients) {
     try {

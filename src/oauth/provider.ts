@@ -4,11 +4,12 @@
 // storage and pages.
 import Provider, { errors, type Adapter, type ClientMetadata, type Configuration, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../http/logger.js';
-import type { UserDirectory } from './accounts.js';
+import type { User, UserDirectory } from './accounts.js';
 import { GRANT_ID_CLAIM } from './introspection.js';
 import { errorPage, signOutPage, signedOutPage } from './pages.js';
-import { API_SCOPES, GROUP_CLAIM, GROUP_SCOPE, OIDC_SCOPES, isKnownScope, splitScope } from './scopes.js';
+import { API_SCOPES, GROUP_CLAIM, GROUP_SCOPE, OIDC_SCOPES, OIDC_SCOPE_CLAIMS, isKnownScope, splitScope } from './scopes.js';
 import { SIGNING_ALG } from './keys.js';
+import { userinfoAudience } from './userinfo.js';
 
 export interface ProviderOptions {
   issuer: string;
@@ -40,9 +41,28 @@ function rejectUnknownScopes(ctx: KoaContextWithOIDC): void {
   if (unknown.length) throw new errors.InvalidScope(`unknown scope: ${unknown.join(' ')}`, unknown.join(' '));
 }
 
+/** Everything known about a user, for ID tokens and userinfo (each scope picks its claims). */
+export function userClaims(user: User): Record<string, unknown> {
+  return { sub: user.username, preferred_username: user.username, name: user.name, email: user.email, email_verified: user.email ? false : undefined };
+}
+
+/**
+ * Whether the access token being issued comes from a sign-in with `openid`
+ * (the authorization code's scopes, or a refresh's): OpenID Connect Core §5.3
+ * lets that token be used at userinfo.
+ */
+function fromOpenIdSignIn(ctx: KoaContextWithOIDC, token: { accountId?: string }): boolean {
+  const { route, params, entities } = ctx.oidc;
+  if (!token.accountId || route !== 'token') return false;
+  const source = entities.AuthorizationCode ?? entities.RefreshToken;
+  const scope = typeof params?.scope === 'string' ? params.scope : source?.scope;
+  return splitScope(scope).includes('openid') && splitScope(entities.Grant?.getOIDCScope()).includes('openid');
+}
+
 export function createProvider(options: ProviderOptions): Provider {
   const { audience, users, accessTokenTtlS, logger } = options;
   const signingKid = options.signingKeys[0]?.kid;
+  const userinfo = userinfoAudience(options.issuer);
 
   const configuration: Configuration = {
     adapter: options.adapter,
@@ -50,18 +70,14 @@ export function createProvider(options: ProviderOptions): Provider {
     jwks: { keys: options.signingKeys },
     cookies: { keys: options.cookieKeys },
     scopes: [...OIDC_SCOPES],
-    claims: {
-      openid: ['sub'],
-      profile: ['name', 'preferred_username'],
-      email: ['email', 'email_verified'],
-    },
+    claims: Object.fromEntries(Object.entries(OIDC_SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
     async findAccount(_ctx, sub) {
       const user = users.find(sub);
       if (!user) return undefined;
       return {
         accountId: user.username,
         async claims() {
-          return { sub: user.username, preferred_username: user.username, name: user.name, email: user.email, email_verified: user.email ? false : undefined };
+          return userClaims(user) as { sub: string };
         },
       };
     },
@@ -113,6 +129,16 @@ export function createProvider(options: ProviderOptions): Provider {
             accessTokenTTL: accessTokenTtlS,
             jwt: { sign: { alg: SIGNING_ALG, kid: signingKid } },
           };
+        },
+      },
+    },
+    formats: {
+      customizers: {
+        // The API's JWT of a sign-in with openid also names the userinfo endpoint as
+        // an audience (RFC 9068 §3 allows several): src/oauth/userinfo.ts accepts
+        // exactly those there, and the API, which checks for its own, is unaffected.
+        jwt(ctx, token, jwt) {
+          if (fromOpenIdSignIn(ctx, token as { accountId?: string })) jwt.payload.aud = [audience, userinfo];
         },
       },
     },

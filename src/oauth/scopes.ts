@@ -10,6 +10,13 @@ export const GROUP_CLAIM = 'https://api.columbia.edu/claim/group';
 
 export const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
 
+/** The claims each OpenID scope stands for (OpenID Connect Core §5.4), in the ID token and at userinfo. */
+export const OIDC_SCOPE_CLAIMS: Readonly<Record<string, readonly string[]>> = {
+  openid: ['sub'],
+  profile: ['name', 'preferred_username'],
+  email: ['email', 'email_verified'],
+};
+
 export const API_SCOPES = [
   'read',
   'create',

@@ -34,7 +34,8 @@ test('user1 signs in, unticks delete, and the token follows the consent through 
   const header = JSON.parse(Buffer.from(accessToken.split('.')[0]!, 'base64url').toString()) as Record<string, unknown>;
   expect(header.typ).toBe('at+jwt');
   const claims = jwtClaims(accessToken);
-  expect(claims).toMatchObject({ iss: server.issuer, aud: server.url, sub: 'user1', client_id: 'demo_client' });
+  // For the API, and (the sign-in asked for openid) for userinfo: OpenID Connect Core §5.3.
+  expect(claims).toMatchObject({ iss: server.issuer, aud: [server.url, `${server.issuer}/me`], sub: 'user1', client_id: 'demo_client' });
   expect(claims[GROUP_CLAIM]).toBe('team-a team-c');
   expect(String(claims.scope).split(' ')).not.toContain('delete');
 
