@@ -7,6 +7,7 @@ import type { JSONWebKeySet } from 'jose';
 import type { Config } from '../config.js';
 import type { TrustedIssuer } from '../auth/types.js';
 import type { Logger } from '../http/logger.js';
+import { openLimiterStore } from '../throttle/limiters.js';
 import { UserDirectory, loadUsers } from './accounts.js';
 import { loadClients } from './clients.js';
 import { interactionRoutes } from './interactions.js';
@@ -17,6 +18,7 @@ import { loadOrCreateSigningKeys } from './keys.js';
 import { createProvider, userClaims } from './provider.js';
 import { DEFAULT_CLIENT_SECRET, assertProductionSecrets, cookieKeys } from './secrets.js';
 import { FileStore } from './store.js';
+import { FailureThrottle, throttleClientAuthentication } from './throttle.js';
 import { jwtUserinfo } from './userinfo.js';
 
 export { DEFAULT_USERS } from './accounts.js';
@@ -59,58 +61,69 @@ export async function createAuthorizationServer({ config, logger, publicUrl }: A
   const users = new UserDirectory(userList);
   assertProductionSecrets({ production: config.production, cookieSecret: settings.cookieSecret, usersFile: settings.usersFile, users: userList, clients });
 
-  const dataDir = config.database.dataDir;
-  const signing = await loadOrCreateSigningKeys(dataDir);
-  const store = FileStore.forDataDir(dataDir);
-  const provider = createProvider({
-    issuer,
-    audience,
-    accessTokenTtlS: settings.accessTokenTtlS,
-    clients,
-    users,
-    signingKeys: signing.keys,
-    cookieKeys: cookieKeys(dataDir, settings.cookieSecret),
-    adapter: store.adapterFactory(),
-    interactionsPath,
-    trustProxy: config.trustProxy,
-    logger,
-  });
-  provider.use(alignErrorCodes);
-  provider.use(completeDiscovery);
-  const jwks = publicKeys(signing.keys);
-  provider.use(jwtIntrospection(provider, jwks));
-  provider.use(
-    jwtUserinfo({
-      provider,
-      publicJwks: jwks,
-      accountClaims: (id) => {
-        const user = users.find(id);
-        return user && userClaims(user);
-      },
-    }),
-  );
-  // oidc-provider checks client metadata at first use; a mistake in DEV_CLIENTS_FILE should stop the start instead.
-  for (const client of clients) {
-    try {
-      await provider.Client.find(client.client_id);
-    } catch (error) {
-      const detail = (error as { error_description?: string }).error_description ?? (error as Error).message;
-      throw new AuthorizationServerSetupError(`client ${client.client_id}${settings.clientsFile ? ` (DEV_CLIENTS_FILE ${settings.clientsFile})` : ''}: ${detail}`);
+  // Failure counters for secrets and passwords: in memory, or in Redis (REDIS_URL) shared by every instance.
+  const limiterStore = await openLimiterStore(config, logger);
+  try {
+    const dataDir = config.database.dataDir;
+    const signing = await loadOrCreateSigningKeys(dataDir);
+    const store = FileStore.forDataDir(dataDir);
+    const provider = createProvider({
+      issuer,
+      audience,
+      accessTokenTtlS: settings.accessTokenTtlS,
+      clients,
+      users,
+      signingKeys: signing.keys,
+      cookieKeys: cookieKeys(dataDir, settings.cookieSecret),
+      adapter: store.adapterFactory(),
+      interactionsPath,
+      trustProxy: config.trustProxy,
+      logger,
+    });
+    const jwks = publicKeys(signing.keys);
+    provider.use(alignErrorCodes);
+    provider.use(completeDiscovery);
+    provider.use(jwtIntrospection(provider, jwks));
+    provider.use(
+      jwtUserinfo({
+        provider,
+        publicJwks: jwks,
+        accountClaims: (id) => {
+          const user = users.find(id);
+          return user && userClaims(user);
+        },
+      }),
+    );
+    // Inside alignErrorCodes: a request without any client authentication is not a guess and is not counted.
+    provider.use(throttleClientAuthentication(provider, new FailureThrottle(limiterStore, 'client', settings.throttle, logger)));
+    // oidc-provider checks client metadata at first use; a mistake in DEV_CLIENTS_FILE should stop the start instead.
+    for (const client of clients) {
+      try {
+        await provider.Client.find(client.client_id);
+      } catch (error) {
+        const detail = (error as { error_description?: string }).error_description ?? (error as Error).message;
+        throw new AuthorizationServerSetupError(`client ${client.client_id}${settings.clientsFile ? ` (DEV_CLIENTS_FILE ${settings.clientsFile})` : ''}: ${detail}`);
+      }
     }
+
+    const router = express.Router();
+    const signInThrottle = new FailureThrottle(limiterStore, 'user', settings.throttle, logger);
+    router.use('/interaction', interactionRoutes({ provider, users, throttle: signInThrottle, logger, basePath: interactionsPath }));
+    router.use(provider.callback());
+
+    logger.info({ issuer, audience, clients: clients.map((c) => c.client_id), throttling: limiterStore.kind }, 'built-in authorization server on');
+    return {
+      router,
+      trustedIssuer: { issuer, audience, jwksUri: `${issuer}/jwks` },
+      async close() {
+        store.flush();
+        await limiterStore.close();
+      },
+    };
+  } catch (error) {
+    await limiterStore.close();
+    throw error;
   }
-
-  const router = express.Router();
-  router.use('/interaction', interactionRoutes({ provider, users, logger, basePath: interactionsPath }));
-  router.use(provider.callback());
-
-  logger.info({ issuer, audience, clients: clients.map((c) => c.client_id) }, 'built-in authorization server on');
-  return {
-    router,
-    trustedIssuer: { issuer, audience, jwksUri: `${issuer}/jwks` },
-    async close() {
-      store.flush();
-    },
-  };
 }
 
 /** The public halves of the signing keys, as the JWKS endpoint publishes them. */

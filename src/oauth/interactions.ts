@@ -8,10 +8,13 @@ import type Provider from 'oidc-provider';
 import type { Logger } from '../http/logger.js';
 import type { UserDirectory } from './accounts.js';
 import { consentPage, errorPage, signInPage } from './pages.js';
+import type { FailureThrottle } from './throttle.js';
 
 interface InteractionDeps {
   provider: Provider;
   users: UserDirectory;
+  /** Counts wrong passwords per user name and address (src/oauth/throttle.ts). */
+  throttle: FailureThrottle;
   logger: Logger;
   /** Path of the interaction pages as the browser sees them, e.g. /oauth/interaction. */
   basePath: string;
@@ -36,7 +39,7 @@ function sendPage(res: Response, status: number, html: string): void {
 
 class BadForm extends Error {}
 
-export function interactionRoutes({ provider, users, logger, basePath }: InteractionDeps): Router {
+export function interactionRoutes({ provider, users, throttle, logger, basePath }: InteractionDeps): Router {
   const router = express.Router();
   router.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 100 }));
 
@@ -87,18 +90,30 @@ export function interactionRoutes({ provider, users, logger, basePath }: Interac
       const username = field(req.body, 'username')?.trim();
       const password = field(req.body, 'password');
       if (!username || !password) throw new BadForm('both username and password are required');
-      const user = await users.authenticate(username, password);
-      if (!user) {
-        const page = signInPage({
+      const again = async (error: string) =>
+        signInPage({
           action: `${basePath}/${interaction.uid}/login`,
           abortAction: `${basePath}/${interaction.uid}/abort`,
           clientName: await clientName(interaction.params.client_id),
           username,
-          error: 'The user name or password is not right. Please try again.',
+          error,
         });
-        sendPage(res, 401, page);
+      // Express's req.ip follows TRUST_PROXY, as the token endpoint's address does.
+      const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+      // Refused before the password is looked at, so that a guesser learns nothing while blocked (RFC 6585 §4).
+      const wait = await throttle.blockedFor(username, address);
+      if (wait) {
+        res.set('Retry-After', String(wait));
+        sendPage(res, 429, await again(`Too many failed sign-ins. Please try again in ${wait < 120 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`}.`));
         return;
       }
+      const user = await users.authenticate(username, password);
+      if (!user) {
+        await throttle.failed(username, address);
+        sendPage(res, 401, await again('The user name or password is not right. Please try again.'));
+        return;
+      }
+      await throttle.succeeded(username, address);
       await provider.interactionFinished(req, res, { login: { accountId: user.username } }, { mergeWithLastSubmission: false });
     }),
   );
