@@ -82,9 +82,18 @@ function looksLikeJws(token: string): { iss: unknown } | undefined {
 }
 
 export function contextFor(principal: Principal | null, policy: Policy, realm: string, issuerLabel?: string): RequestContext {
-  return {
+  const context: RequestContext = {
     principal,
     actorName: actorName(principal, issuerLabel),
+    can(operation: Operation) {
+      // One decision, whichever way it is asked.
+      try {
+        context.authorize(operation);
+        return true;
+      } catch {
+        return false;
+      }
+    },
     authorize(operation: Operation) {
       if (!principal) {
         // RFC 6750 §3.1: a request without credentials gets a bare challenge.
@@ -100,6 +109,7 @@ export function contextFor(principal: Principal | null, policy: Policy, realm: s
       throw new ForbiddenClaimError(decision.detail);
     },
   };
+  return context;
 }
 
 export async function createContextBuilder(options: ContextBuilderOptions): Promise<ContextBuilder> {

@@ -22,13 +22,15 @@ export interface RequestContext {
   principal: Principal | null;
   /** Throws UnauthenticatedError or ForbiddenError (src/auth/errors.ts) when the policy refuses. */
   authorize(operation: Operation): void;
+  /** The same question as authorize, answered without throwing: may this caller do it? */
+  can(operation: Operation): boolean;
   /** What lastModUserName records for this caller's writes. */
   readonly actorName: string | null;
 }
 
 /** For trusted in-process callers (demo data loader, import command). */
 export function systemContext(actorName: string): RequestContext {
-  return { principal: null, authorize: () => {}, actorName };
+  return { principal: null, authorize: () => {}, can: () => true, actorName };
 }
 
 /** One authorization server whose tokens this API accepts. */

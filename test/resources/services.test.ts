@@ -9,7 +9,7 @@ import { createTestDatabase } from '../support/database.js';
 
 let db: Database;
 let services: Services;
-const as = (actorName: string): RequestContext => ({ principal: null, authorize: () => {}, actorName });
+const as = (actorName: string): RequestContext => ({ principal: null, authorize: () => {}, can: () => true, actorName });
 const alice = as('alice');
 
 const course = (identifier: string, extra: Record<string, unknown> = {}) => ({
@@ -121,7 +121,7 @@ describe('audit fields come from the caller', () => {
 
   test('every service call asks the policy for its operation', async () => {
     const asked: string[] = [];
-    const ctx: RequestContext = { principal: null, actorName: 'x', authorize: (op) => void asked.push(op) };
+    const ctx: RequestContext = { principal: null, actorName: 'x', authorize: (op) => void asked.push(op), can: () => true };
     const c = await services.course.create(ctx, course('POLI1000X'));
     await services.course.list(ctx);
     await services.course.update(ctx, c.id, { attributes: { courseName: 'y' } });
@@ -163,7 +163,7 @@ describe('relationships', () => {
 
   test('adding members asks the policy for create, removing for delete, replacing for update', async () => {
     const asked: string[] = [];
-    const ctx: RequestContext = { principal: null, actorName: 'x', authorize: (op) => void asked.push(op) };
+    const ctx: RequestContext = { principal: null, actorName: 'x', authorize: (op) => void asked.push(op), can: () => true };
     const i = await services.instructor.create(alice, {});
     const t = await services.courseTerm.create(alice, { attributes: { termIdentifier: '20181OPER1000X' } });
     await services.instructor.addToRelationship(ctx, i.id, 'courseTerms', [t.id]);
