@@ -19,6 +19,7 @@ import { operationLimitsPlugin } from './limits/operation-limits.js';
 import { assetRoute } from './playground/assets.js';
 import { playgroundPage } from './playground/page.js';
 import { graphqlSchema } from './schema.js';
+import { writeAuthorizationPlugin } from './write-authorization.js';
 
 export interface GraphQLDoorOptions {
   services: Services;
@@ -69,6 +70,7 @@ export async function graphqlMiddleware(options: GraphQLDoorOptions): Promise<Ro
     plugins: [
       ...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]),
       operationLimitsPlugin<GraphQLContext>({ maxDepth: limits.maxDepth, maxCost: limits.maxCost }),
+      writeAuthorizationPlugin(),
       ApolloServerPluginLandingPageDisabled(),
     ],
     formatError: formatError(logger),

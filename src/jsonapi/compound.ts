@@ -9,7 +9,7 @@
 // relationship's linkage comes with its rows.
 import type { RequestContext } from '../auth/types.js';
 import type { ResourceDescription, ResourceName } from '../resources/description.js';
-import type { Row, Services } from '../resources/service.js';
+import type { Row, Services, WriteAnswer } from '../resources/service.js';
 import type { DocumentParameters, IncludeNode } from './parameters.js';
 import type { Linkage, ResourceObject, ResourceSerializer } from './serializer.js';
 
@@ -21,8 +21,11 @@ interface Entry {
   linkage: Linkage;
 }
 
+/** A resource object showing only what a caller who may write but not read is told: type, id and link. */
+export type IdentityObject = Pick<ResourceObject, 'type' | 'id' | 'links'>;
+
 export interface Resources {
-  data: ResourceObject[];
+  data: (ResourceObject | IdentityObject)[];
   included: ResourceObject[];
 }
 
@@ -32,7 +35,12 @@ export class CompoundBuilder {
     private readonly serializers: Serializers,
   ) {}
 
-  async build(ctx: RequestContext, description: ResourceDescription, rows: readonly Row[], params: DocumentParameters): Promise<Resources> {
+  /** `shows`: what the service allowed the answer to a write to show (ResourceService.authorizeWrite). */
+  async build(ctx: RequestContext, description: ResourceDescription, rows: readonly Row[], params: DocumentParameters, shows: WriteAnswer = 'record'): Promise<Resources> {
+    if (shows === 'identity') {
+      const serializer = this.serializers[description.name];
+      return { data: rows.map((row) => ({ type: serializer.type, id: row.id, links: { self: serializer.selfUrl(row.id) } })), included: [] };
+    }
     const primary = new Map<string, Entry>();
     const included = new Map<string, Entry>();
     const primaryEntries = rows.map((row) => {

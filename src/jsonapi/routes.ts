@@ -1,6 +1,8 @@
 // The JSON:API endpoints under /v1: each request is negotiated, authenticated
 // and authorized for its operation (so 401/403 come before any 404), then
-// translated into one or a few service calls and back. No business rules here.
+// translated into one or a few service calls and back. No business rules here:
+// what the answer to a write may show is the service's decision
+// (ResourceService.authorizeWrite), made before the write.
 //
 //   /v1/TYPE                          GET HEAD POST
 //   /v1/TYPE/ID                       GET HEAD PATCH DELETE
@@ -12,8 +14,8 @@ import type { ContextBuilder } from '../auth/context.js';
 import type { Operation, RequestContext } from '../auth/types.js';
 import type { RelationshipDescription, ResourceDescription, ResourceName } from '../resources/description.js';
 import { resourceByType, resourceList, resources } from '../resources/registry.js';
-import type { Row, Services } from '../resources/service.js';
-import { CompoundBuilder, type Serializers } from './compound.js';
+import type { Row, Services, WriteAnswer, WriteKind } from '../resources/service.js';
+import { CompoundBuilder, type IdentityObject, type Serializers } from './compound.js';
 import { errorResponse, internalError, JsonApiError, type ErrorScope } from './errors.js';
 import { checkAccept, checkContentType } from './negotiation.js';
 import { parseParameters, readParameters, type CollectionParameters, type DocumentParameters } from './parameters.js';
@@ -24,6 +26,14 @@ import { ResourceSerializer, type ResourceObject } from './serializer.js';
 export const JSONAPI_VERSION = { version: '1.1' } as const;
 
 const operations: Record<string, Operation> = { GET: 'read', HEAD: 'read', POST: 'create', PATCH: 'update', DELETE: 'delete' };
+
+/** The write a relationship endpoint's method asks for (JSON:API 1.1 §"Updating Relationships"). */
+const relationshipWrites: Record<string, WriteKind> = { POST: 'add', DELETE: 'remove', PATCH: 'replace' };
+
+/** An include path or a non-empty sparse fieldset asks to see the resources: a read. */
+function asksToRead(params: DocumentParameters): boolean {
+  return params.include.size > 0 || [...params.fields.values()].some((fieldset) => fieldset.size > 0);
+}
 
 type Endpoint =
   | { kind: 'collection'; type: string }
@@ -84,15 +94,15 @@ export function jsonapiRoutes({ services, auth, publicUrl }: JsonApiRoutesOption
     };
   }
 
-  async function resourcesDocument(ctx: RequestContext, d: ResourceDescription, rows: readonly Row[], params: DocumentParameters) {
-    const built = await compound.build(ctx, d, rows, params);
-    return { data: built.data, ...(params.include.size ? { included: built.included } : {}) };
+  async function resourcesDocument(ctx: RequestContext, d: ResourceDescription, rows: readonly Row[], params: DocumentParameters, shows: WriteAnswer = 'record') {
+    const built = await compound.build(ctx, d, rows, params, shows);
+    return { data: built.data, ...(params.include.size && shows === 'record' ? { included: built.included } : {}) };
   }
 
-  async function singleDocument(ctx: RequestContext, d: ResourceDescription, row: Row | null, params: DocumentParameters, self: string) {
+  async function singleDocument(ctx: RequestContext, d: ResourceDescription, row: Row | null, params: DocumentParameters, self: string, shows: WriteAnswer = 'record') {
     if (!row) return { jsonapi: JSONAPI_VERSION, data: null, links: { self } };
-    const { data, included } = await resourcesDocument(ctx, d, [row], params);
-    return { jsonapi: JSONAPI_VERSION, data: data[0] as ResourceObject, ...(included ? { included } : {}), links: { self } };
+    const { data, included } = await resourcesDocument(ctx, d, [row], params, shows);
+    return { jsonapi: JSONAPI_VERSION, data: data[0] as ResourceObject | IdentityObject, ...(included ? { included } : {}), links: { self } };
   }
 
   function relationshipOf(d: ResourceDescription, name: string): RelationshipDescription {
@@ -121,11 +131,12 @@ export function jsonapiRoutes({ services, auth, publicUrl }: JsonApiRoutesOption
       case 'collection': {
         if (req.method === 'POST') {
           const params = parseParameters(d, query, 'single');
+          const shows = service.authorizeWrite(ctx, 'create', { asksToRead: asksToRead(params) });
           scope.idInBody = true;
           const input = readResourceDocument(req.body, d, 'create');
           const row = await service.create(ctx, input);
           const location = serializers[d.name].selfUrl(row.id);
-          const document = await singleDocument(ctx, d, row, params, location);
+          const document = await singleDocument(ctx, d, row, params, location, shows);
           return { status: 201, document, headers: { Location: location } };
         }
         const params = parseParameters(d, query, 'collection');
@@ -137,15 +148,17 @@ export function jsonapiRoutes({ services, auth, publicUrl }: JsonApiRoutesOption
       case 'resource': {
         if (req.method === 'DELETE') {
           parseParameters(d, query, 'relationship');
+          service.authorizeWrite(ctx, 'delete');
           await service.delete(ctx, endpoint.id);
           return { status: 204 };
         }
         const params = parseParameters(d, query, 'single');
         if (req.method === 'PATCH') {
+          const shows = service.authorizeWrite(ctx, 'update', { asksToRead: asksToRead(params) });
           scope.idInBody = true;
           const input = readResourceDocument(req.body, d, 'update', endpoint.id);
           const row = await service.update(ctx, endpoint.id, input);
-          return { status: 200, document: await singleDocument(ctx, d, row, params, serializers[d.name].selfUrl(row.id)) };
+          return { status: 200, document: await singleDocument(ctx, d, row, params, serializers[d.name].selfUrl(row.id), shows) };
         }
         const row = await service.get(ctx, endpoint.id);
         return { status: 200, document: await singleDocument(ctx, d, row, params, self) };
@@ -178,11 +191,14 @@ export function jsonapiRoutes({ services, auth, publicUrl }: JsonApiRoutesOption
           // JSON:API 1.1 defines POST and DELETE on to-many relationships only.
           throw new JsonApiError(405, 'method_not_allowed', `${rel.external} is a to-one relationship: replace it with PATCH.`, undefined, { Allow: 'GET, HEAD, PATCH' });
         }
+        const shows = service.authorizeWrite(ctx, relationshipWrites[req.method]!);
         const value = readRelationshipDocument(req.body, rel);
         if (req.method === 'PATCH') await service.setRelationship(ctx, endpoint.id, rel.field, value);
         else if (req.method === 'POST') await service.addToRelationship(ctx, endpoint.id, rel.field, value as string[]);
         else await service.removeFromRelationship(ctx, endpoint.id, rel.field, value as string[]);
-        // 200 with the relationship as it now is (§"Updating Relationships": allowed, and it shows what the server did).
+        // 200 with the relationship as it now is (§"Updating Relationships": allowed, and it shows what the server did);
+        // 204 No Content, also allowed there, for a caller who may not read it.
+        if (shows === 'identity') return { status: 204 };
         return { status: 200, document: await linkageDocument(ctx, d, endpoint.id, rel) };
       }
     }

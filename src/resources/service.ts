@@ -2,7 +2,7 @@
 // Both doors call these methods and nothing else; business rules (validation,
 // policy checks, audit fields, error mapping) live here once.
 import type { Prisma } from '../db/database.js';
-import type { RequestContext } from '../auth/types.js';
+import type { Operation, RequestContext } from '../auth/types.js';
 import { ConflictError, NotFoundError, ServiceError, ValidationError, type Problem } from '../errors.js';
 import { column, words, type RelationshipDescription, type ResourceDescription, type ResourceName } from './description.js';
 import { mapDatabaseError } from './database-errors.js';
@@ -59,6 +59,30 @@ export const maxListLimit = 1000;
 
 /** For the services' own look-ups during a write the policy already allowed. */
 const trustedReader: RequestContext = { principal: null, authorize: () => {}, can: () => true, actorName: null };
+
+/** The writes both doors offer; relationship edits are add, remove and replace. */
+export type WriteKind = 'create' | 'update' | 'delete' | 'add' | 'remove' | 'replace';
+
+/**
+ * The operation the policy knows each write by. Relationship edits follow the
+ * original demo (and the JSON:API routes' HTTP methods): adding members is
+ * `create`, removing them `delete`, replacing a relationship `update`.
+ */
+export const writeOperations: Readonly<Record<WriteKind, Operation>> = {
+  create: 'create',
+  update: 'update',
+  delete: 'delete',
+  add: 'create',
+  remove: 'delete',
+  replace: 'update',
+};
+
+/**
+ * What the answer to a write may show: the written record as a read would
+ * (`record`), or only its identity, type and id (`identity`), for a caller
+ * who may write but not read.
+ */
+export type WriteAnswer = 'record' | 'identity';
 
 export class ResourceService {
   constructor(
@@ -210,6 +234,23 @@ export class ResourceService {
 
   // ---- writing ---------------------------------------------------------
 
+  /**
+   * Everything a write needs of the policy, asked before anything is written:
+   * the write itself, and what its answer may show. A caller who may read gets
+   * the record back; one who may not gets its identity only, unless the
+   * request explicitly asks to see more of it (`asksToRead`: an include or a
+   * sparse fieldset, a GraphQL selection beyond id), which is then refused as
+   * the read it is. Doors call this first, then the write.
+   */
+  authorizeWrite(ctx: RequestContext, kind: WriteKind, options: { asksToRead?: boolean } = {}): WriteAnswer {
+    ctx.authorize(writeOperations[kind]);
+    if (options.asksToRead) {
+      ctx.authorize('read');
+      return 'record';
+    }
+    return ctx.can('read') ? 'record' : 'identity';
+  }
+
   private audit(ctx: RequestContext): Record<string, unknown> {
     return { lastModUserName: ctx.actorName, lastModDate: new Date() };
   }
@@ -267,13 +308,9 @@ export class ResourceService {
     return this.editMembers(ctx, id, field, ids, 'disconnect');
   }
 
-  /**
-   * The operation asked of the policy follows the original demo (and the
-   * JSON:API routes' HTTP methods): adding members is `create`, removing them
-   * `delete`; replacing a relationship is `update`.
-   */
+  /** Adding members asks the policy for `create`, removing them for `delete` (writeOperations). */
   private async editMembers(ctx: RequestContext, id: string, field: string, ids: readonly string[], how: 'connect' | 'disconnect'): Promise<Row> {
-    ctx.authorize(how === 'connect' ? 'create' : 'delete');
+    ctx.authorize(writeOperations[how === 'connect' ? 'add' : 'remove']);
     const rel = this.relationship(field);
     if (!rel.toMany) throw new ValidationError(`${field} is a to-one relationship; replace it instead.`, { kind: 'relationship', name: field });
     const existing = await this.existing(id);

@@ -1,11 +1,13 @@
 // Per resource: `course(id)`, `courses(...)`, and the mutations createCourse,
 // updateCourse, deleteCourse and, per relationship, set/add/remove. Each is
 // `@Authorized` with the operation the policy knows it by, and only
-// translates between GraphQL arguments and the resource service.
-import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+// translates between GraphQL arguments and the resource service. Mutations
+// also carry, as field extensions, the write they make, for the check of the
+// whole operation before it runs (../write-authorization.ts).
+import { Arg, Args, Authorized, Ctx, Extensions, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { NotFoundError } from '../../errors.js';
 import type { RelationshipDescription, ResourceDescription, ResourceName } from '../../resources/description.js';
-import type { RelationshipValue, WriteInput } from '../../resources/service.js';
+import { writeOperations, type RelationshipValue, type WriteInput, type WriteKind } from '../../resources/service.js';
 import type { GraphQLContext } from '../context.js';
 import { translated } from '../errors.js';
 import { linkageArg, listField, singleField, upperFirst } from '../naming.js';
@@ -14,6 +16,18 @@ import type { ListArgs } from '../types/list-args.js';
 import { namedClass } from '../types/define.js';
 import { defineMethod } from './define.js';
 import { rootList } from './lists.js';
+
+/** A mutation's field extension: the write it makes (read by ../write-authorization.ts). */
+export interface WriteExtension {
+  resource: ResourceName;
+  kind: WriteKind;
+}
+
+/** `@Authorized` with the write's operation, and the write as a field extension. */
+function writes(description: ResourceDescription, kind: WriteKind): MethodDecorator[] {
+  const write: WriteExtension = { resource: description.name, kind };
+  return [Authorized(writeOperations[kind]), Extensions({ write })];
+}
 
 /** A create/update input → the services' WriteInput (attributes by field, relationships by field). */
 function writeInput(description: ResourceDescription, input: Record<string, unknown>): WriteInput {
@@ -66,7 +80,7 @@ export function resourceResolver(description: ResourceDescription, all: Readonly
     'create',
     async (input: Record<string, unknown>, ctx: GraphQLContext) => translated(inInput, () => service(ctx).create(ctx.auth, writeInput(description, input))),
     {
-      method: [Authorized('create'), Mutation(() => types.object, { name: `create${name}` })],
+      method: [...writes(description, 'create'), Mutation(() => types.object, { name: `create${name}` })],
       params: [Arg('input', () => types.createInput), Ctx()],
     },
   );
@@ -77,7 +91,7 @@ export function resourceResolver(description: ResourceDescription, all: Readonly
     async (id: string, input: Record<string, unknown>, ctx: GraphQLContext) =>
       translated(inInput, () => service(ctx).update(ctx.auth, id, writeInput(description, input))),
     {
-      method: [Authorized('update'), Mutation(() => types.object, { name: `update${name}`, description: 'Changes the fields given; the others keep their values.' })],
+      method: [...writes(description, 'update'), Mutation(() => types.object, { name: `update${name}`, description: 'Changes the fields given; the others keep their values.' })],
       params: [Arg('id', () => ID), Arg('input', () => types.updateInput), Ctx()],
     },
   );
@@ -91,7 +105,7 @@ export function resourceResolver(description: ResourceDescription, all: Readonly
         return id;
       }),
     {
-      method: [Authorized('delete'), Mutation(() => ID, { name: `delete${name}`, description: 'Deletes the record and answers its id.' })],
+      method: [...writes(description, 'delete'), Mutation(() => ID, { name: `delete${name}`, description: 'Deletes the record and answers its id.' })],
       params: [Arg('id', () => ID), Ctx()],
     },
   );
@@ -115,7 +129,7 @@ function addRelationshipEdits(resolver: new () => object, description: ResourceD
     async (id: string, value: RelationshipValue | undefined, ctx: GraphQLContext) =>
       translated(places, () => ctx.services[description.name].setRelationship(ctx.auth, id, rel.field, value ?? null)),
     {
-      method: [Authorized('update'), Mutation(() => types.object, { name: `set${suffix}`, description: rel.toMany ? `Replaces the ${rel.field} of a ${description.label}.` : `Sets (or, with null, clears) the ${rel.field} of a ${description.label}.` })],
+      method: [...writes(description, 'replace'), Mutation(() => types.object, { name: `set${suffix}`, description: rel.toMany ? `Replaces the ${rel.field} of a ${description.label}.` : `Sets (or, with null, clears) the ${rel.field} of a ${description.label}.` })],
       params: [Arg('id', () => ID), idsArg, Ctx()],
     },
   );
@@ -131,8 +145,8 @@ function addRelationshipEdits(resolver: new () => object, description: ResourceD
         }),
       {
         method: [
-          // The same operations as REST's POST/DELETE on a relationship (see ResourceService.editMembers).
-          Authorized(how === 'add' ? 'create' : 'delete'),
+          // The same operations as REST's POST/DELETE on a relationship (see writeOperations).
+          ...writes(description, how),
           Mutation(() => types.object, { name: `${how}${suffix}`, description: how === 'add' ? `Adds to the ${rel.field} of a ${description.label} (already present ones stay once).` : `Removes from the ${rel.field} of a ${description.label} (absent ones are ignored).` }),
         ],
         params: [Arg('id', () => ID), Arg(arg, () => [ID]), Ctx()],
