@@ -1,8 +1,8 @@
 // The JSON:API endpoints under /v1: each request is negotiated, authenticated
-// and authorized for its operation (so 401/403 come before any 404), then
-// translated into one or a few service calls and back. No business rules here:
-// what the answer to a write may show is the service's decision
-// (ResourceService.authorizeWrite), made before the write.
+// and authorized for its operation (so 401/403 come before any 404, and before
+// any request body is read), then translated into one or a few service calls
+// and back. No business rules here: what the answer to a write may show is the
+// service's decision (ResourceService.authorizeWrite), made before the write.
 //
 //   /v1/TYPE                          GET HEAD POST
 //   /v1/TYPE/ID                       GET HEAD PATCH DELETE
@@ -215,15 +215,21 @@ export function jsonapiRoutes({ services, auth, publicUrl }: JsonApiRoutesOption
       }
       checkAccept(req.headers.accept);
       const hasBody = req.method === 'POST' || req.method === 'PATCH' || (req.method === 'DELETE' && endpoint.kind === 'relationship');
-      if (hasBody) {
-        checkContentType(req.headers['content-type']);
-        await new Promise<void>((resolve, reject) => readBody(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
-      }
+      if (hasBody) checkContentType(req.headers['content-type']);
+      // Who is asking, and may they do this at all, before a byte of the body
+      // is read: an unauthenticated upload is answered at once, not after up
+      // to the body limit has trickled in. (A JSON access_token member, RFC
+      // 6750 §2.2's body form, is then refused by the document reader.)
       const ctx = await auth.build(req);
       ctx.authorize(operations[req.method]!);
+      if (hasBody) await new Promise<void>((resolve, reject) => readBody(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
       const url = new URL(req.originalUrl, 'http://request.invalid');
       send(req, res, await handle(req, ctx, endpoint, url, scope));
     } catch (error) {
+      // A body left unread (refused before it was read, or too large) is not
+      // drained from a possibly slow client: close the connection after the
+      // answer (RFC 9112 §9.6).
+      if (!req.complete) res.setHeader('Connection', 'close');
       const response = errorResponse(error, scope);
       if (!response) {
         req.log?.error({ err: error }, 'JSON:API request failed');
