@@ -2,6 +2,7 @@
 // their translation into a Prisma `where` / `orderBy`.
 import { ValidationError, type Problem } from '../errors.js';
 import type { AttributeDescription, Lookup, ResourceDescription } from './description.js';
+import { defaultRegexLimits, screenRegex } from './regex-screen.js';
 import { resources } from './registry.js';
 import { coerceFilterValue, nullCharacters } from './validation.js';
 
@@ -34,7 +35,6 @@ export type Where = Record<string, unknown>;
 export type RegexLookup = (table: string, column: string, pattern: string, source: FieldFilter) => Promise<string[]>;
 
 const maxSearchWords = 10;
-const maxRegexLength = 200;
 
 interface ResolvedPath {
   /** Relation hops from the resource to the leaf model. */
@@ -91,6 +91,7 @@ const stringOnly: readonly Lookup[] = ['iexact', 'contains', 'icontains', 'regex
 export async function buildWhere(description: ResourceDescription, query: ListQuery, regex: RegexLookup): Promise<Where> {
   const problems: Problem[] = [];
   const and: Where[] = [];
+  let regexSpent = 0; // the regex filters of one query share one budget
   for (const filter of query.filters ?? []) {
     const source = { kind: 'filter' as const, name: `${filter.path}.${filter.lookup}` };
     const allowed = description.filters.find((f) => f.path === filter.path);
@@ -111,7 +112,10 @@ export async function buildWhere(description: ResourceDescription, query: ListQu
     try {
       if (filter.lookup === 'regex') {
         const pattern = String(filter.value);
-        if (pattern.length > maxRegexLength) throw new ValidationError(`A regular expression may have at most ${maxRegexLength} characters.`, source);
+        // Before any database sees it: compiling some patterns takes seconds (see regex-screen.ts).
+        const screened = screenRegex(pattern, defaultRegexLimits, regexSpent);
+        if (screened.refusal) throw new ValidationError(screened.refusal, source);
+        regexSpent += screened.cost;
         const column = resolved.attribute === 'id' ? 'id' : resolved.attribute.external;
         const ids = await regex(resolved.leaf.table, column, pattern, filter);
         and.push(nest(resolved.hops, { id: { in: ids } }));
