@@ -71,6 +71,8 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// or postgresql:// URL' })
     .optional(),
   DATABASE_POOL_SIZE: int(10, 1, 1000),
+  /** PostgreSQL: each statement of a request is stopped after this long (statement_timeout); 0: never. */
+  DATABASE_STATEMENT_TIMEOUT_MS: int(5_000, 0, 3_600_000),
   DATA_DIR: z.string().default('./data'),
   MIGRATE_ON_START: flag(true),
   DEMO_DATA: flag(true),
@@ -129,7 +131,7 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Node's HTTP server limits against slow or idle clients (src/server.ts). */
   http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
-  database: { url?: string; poolSize: number; dataDir: string; migrateOnStart: boolean; demoData: boolean };
+  database: { url?: string; poolSize: number; statementTimeoutMs: number; dataDir: string; migrateOnStart: boolean; demoData: boolean };
   /** Throttling counters in Redis (src/throttle/limiters.ts); unset: in memory. */
   redisUrl?: string;
   redisKeyPrefix: string;
@@ -216,6 +218,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     database: {
       url: e.DATABASE_URL,
       poolSize: e.DATABASE_POOL_SIZE,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
       dataDir: e.DATA_DIR,
       migrateOnStart: e.MIGRATE_ON_START,
       demoData: e.DEMO_DATA,

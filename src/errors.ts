@@ -17,7 +17,7 @@ export interface Problem {
 }
 
 export abstract class ServiceError extends Error {
-  abstract readonly code: 'not_found' | 'conflict' | 'validation' | 'unauthenticated' | 'forbidden' | 'unavailable';
+  abstract readonly code: 'not_found' | 'conflict' | 'validation' | 'unauthenticated' | 'forbidden' | 'unavailable' | 'timeout';
   readonly problems: Problem[];
   constructor(problems: Problem[] | string, source?: ErrorSource) {
     const list = typeof problems === 'string' ? [{ detail: problems, source }] : problems;
@@ -38,4 +38,8 @@ export class ValidationError extends ServiceError {
 }
 export class UnavailableError extends ServiceError {
   readonly code = 'unavailable' as const;
+}
+/** The database stopped a statement that ran past its time limit (PostgreSQL's statement_timeout). */
+export class QueryTimeoutError extends ServiceError {
+  readonly code = 'timeout' as const;
 }

@@ -61,7 +61,7 @@ function dropLogger(logger: Logger): () => void {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const ownsDb = !options.db;
-  const db = options.db ?? (await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: config.database.poolSize }));
+  const db = options.db ?? (await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: config.database.poolSize, statementTimeoutMs: config.database.statementTimeoutMs }));
   try {
     if (config.database.migrateOnStart) {
       const applied = await applyMigrations(db.migrationAdapterFactory);

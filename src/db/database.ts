@@ -17,6 +17,14 @@ export interface DatabaseOptions {
   /** A folder, or "memory://" for a throw-away database (tests). */
   dataDir?: string;
   poolSize?: number;
+  /**
+   * PostgreSQL only: every statement of the app's pool is stopped after this
+   * many milliseconds (statement_timeout, SQLSTATE 57014); 0 or unset: never.
+   * Migrations have a connection of their own without it. PGlite cannot stop
+   * a statement (it runs on this thread, without timers), so there the regex
+   * screen and the other input limits are the guard.
+   */
+  statementTimeoutMs?: number;
 }
 
 export interface Database {
@@ -37,7 +45,9 @@ export interface Database {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
-    const adapterFactory = new PrismaPg({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // Sent in each connection's start-up packet, so it holds for every statement on it.
+    const statementTimeout = options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {};
+    const adapterFactory = new PrismaPg({ connectionString: options.url, max: options.poolSize ?? 10, ...statementTimeout });
     const migrationAdapterFactory = new PrismaPg({ connectionString: options.url, max: 1, idleTimeoutMillis: 1_000 });
     return wrap('postgres', adapterFactory, migrationAdapterFactory, async () => {});
   }

@@ -1,6 +1,6 @@
 // The services' error vocabulary → GraphQL errors, once. `extensions.code`
 // follows Apollo's conventions (BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN)
-// plus NOT_FOUND, CONFLICT and SERVICE_UNAVAILABLE; `extensions.field` is the
+// plus NOT_FOUND, CONFLICT, SERVICE_UNAVAILABLE and QUERY_TIMEOUT; `extensions.field` is the
 // argument path of the first problem (e.g. "input.courseIdentifier",
 // "filter.courseTerms.termIdentifier.regex"), and `extensions.problems` lists
 // every problem with its own path.
@@ -19,6 +19,7 @@ const codes: Readonly<Record<ServiceError['code'], string>> = {
   unauthenticated: 'UNAUTHENTICATED',
   forbidden: 'FORBIDDEN',
   unavailable: 'SERVICE_UNAVAILABLE',
+  timeout: 'QUERY_TIMEOUT',
 };
 
 /** Where the arguments of the failing field keep what the services call attributes and relationships. */

@@ -114,6 +114,7 @@ const serviceStatus: Record<ServiceError['code'], number> = {
   unauthenticated: 401,
   forbidden: 403,
   unavailable: 503,
+  timeout: 503,
 };
 
 export interface ErrorResponse {
@@ -135,10 +136,11 @@ export function errorResponse(error: unknown, scope: ErrorScope = {}): ErrorResp
     // validator: 400); only a taken client-generated id is JSON:API's 409
     // (JSON:API 1.1 §"Creating Resources": "409 Conflict").
     if (error.code === 'conflict' && !error.problems.some((p) => p.source?.kind === 'id')) status = 400;
-    const code = error.code === 'conflict' ? (status === 409 ? 'conflict' : 'unique') : error.code;
+    const code = error.code === 'conflict' ? (status === 409 ? 'conflict' : 'unique') : error.code === 'timeout' ? 'query_timeout' : error.code;
     return {
       status,
-      headers: {},
+      // RFC 9110 §10.2.3: when a stopped query may be worth retrying.
+      headers: error.code === 'timeout' ? { 'Retry-After': '5' } : {},
       document: {
         errors: error.problems.map((p: Problem) => {
           const source = sourceOf(p.source, scope);

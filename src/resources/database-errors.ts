@@ -1,5 +1,5 @@
 // Maps what the database says to the services' error vocabulary, once.
-import { ConflictError, NotFoundError, ServiceError, UnavailableError, ValidationError, type ErrorSource } from '../errors.js';
+import { ConflictError, NotFoundError, QueryTimeoutError, ServiceError, UnavailableError, ValidationError, type ErrorSource } from '../errors.js';
 import { words, type ResourceDescription } from './description.js';
 
 interface PrismaLikeError {
@@ -7,9 +7,12 @@ interface PrismaLikeError {
   message?: string;
   meta?: {
     target?: string | string[];
-    driverAdapterError?: { cause?: { kind?: string; originalCode?: string; constraint?: { fields?: string[]; index?: string } } };
+    driverAdapterError?: { cause?: { kind?: string; code?: string; originalCode?: string; constraint?: { fields?: string[]; index?: string } } };
   };
 }
+
+/** SQLSTATE query_canceled: statement_timeout ran out (or an operator cancelled the statement). */
+const queryCanceled = '57014';
 
 const unavailableCodes = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2037']);
 const unavailableKinds = new Set(['DatabaseNotReachable', 'DatabaseDoesNotExist', 'SocketTimeout', 'TooManyConnections', 'ConnectionClosed']);
@@ -64,7 +67,11 @@ function conflict(description: ResourceDescription, error: PrismaLikeError): Con
 export function mapDatabaseError(description: ResourceDescription, error: unknown): unknown {
   if (error instanceof ServiceError) return error;
   const e = (error ?? {}) as PrismaLikeError;
-  const kind = e.meta?.driverAdapterError?.cause?.kind;
+  const cause = e.meta?.driverAdapterError?.cause;
+  const kind = cause?.kind;
+  if (cause?.originalCode === queryCanceled || cause?.code === queryCanceled) {
+    return new QueryTimeoutError('The database stopped this query: it took longer than the server allows. Narrow the filters (a simpler regular expression, fewer rows) or try again later.');
+  }
   if (e.code === 'P2002' || kind === 'UniqueConstraintViolation') return conflict(description, e);
   if (e.code === 'P2025' || e.code === 'P2018') return new NotFoundError(`${description.label} not found.`, { kind: 'id' });
   if (e.code === 'P2003') return new NotFoundError('A related resource does not exist.');
