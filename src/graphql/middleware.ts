@@ -46,6 +46,8 @@ function sendError(res: express.Response, status: number, message: string, code:
 export async function graphqlMiddleware(options: GraphQLDoorOptions): Promise<Router> {
   const { services, auth, config, publicUrl, logger } = options;
   const limits = config.graphql;
+  // "Did you mean …?" hints leak the schema name by name when introspection is off.
+  const hideSuggestions = !limits.introspection;
   const armor = new ApolloArmor({
     maxAliases: { n: limits.maxAliases, exposeLimits: true },
     maxDirectives: { n: 20, exposeLimits: true },
@@ -55,8 +57,9 @@ export async function graphqlMiddleware(options: GraphQLDoorOptions): Promise<Ro
     // Our own rule counts depth in records and cost in records (limits/).
     maxDepth: { enabled: false },
     costLimit: { enabled: false },
-    // Field suggestions leak the schema when introspection is off.
-    blockFieldSuggestion: { enabled: !limits.introspection },
+    // Armor masks only `Did you mean "x"` (not enum values and only after
+    // validation); graphql-js's hideSuggestions and formatError do it all.
+    blockFieldSuggestion: { enabled: false },
   }).protect();
 
   const server = new ApolloServer<GraphQLContext>({
@@ -67,13 +70,14 @@ export async function graphqlMiddleware(options: GraphQLDoorOptions): Promise<Ro
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     validationRules: armor.validationRules,
+    validationOptions: { hideSuggestions },
     plugins: [
       ...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]),
       operationLimitsPlugin<GraphQLContext>({ maxDepth: limits.maxDepth, maxCost: limits.maxCost }),
       writeAuthorizationPlugin(),
       ApolloServerPluginLandingPageDisabled(),
     ],
-    formatError: formatError(logger),
+    formatError: formatError(logger, { hideSuggestions }),
   });
   await server.start();
 

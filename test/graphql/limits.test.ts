@@ -49,6 +49,12 @@ describe('limits (defaults: depth 8, cost 5000, aliases 15)', () => {
     expect(variable.errors![0]!.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', cost: 10201 });
   });
 
+  test('outside production, bad names and enum values get suggestions', async () => {
+    const r = await rig.gql('{ courses(sort: [{ field: COURSE_NAM }]) { totalCount } }', {}, rig.readOnly);
+    expect(r.status).toBe(400);
+    expect(r.errors![0]!.message).toMatch(/Did you mean the enum value "COURSE_NAME"/);
+  });
+
   test('aliases are limited', async () => {
     const aliases = Array.from({ length: 16 }, (_, i) => `a${i}: courses(first: 1) { totalCount }`).join(' ');
     const r = await rig.gql(`{ ${aliases} }`, {}, rig.readOnly);
@@ -147,5 +153,22 @@ describe('production', () => {
     expect(r.errors![0]!.message).toMatch(/introspection/i);
     const typo = await rig.gql('{ course { courseNam } }', {}, rig.readOnly);
     expect(JSON.stringify(typo.errors)).not.toMatch(/Did you mean/);
+  });
+
+  test('enum values, input fields and arguments get no suggestions either, in the document or in variables', async () => {
+    const literal = await rig.gql('{ courses(sort: [{ field: COURSE_NAM }]) { totalCount } }', {}, rig.readOnly);
+    expect(literal.status).toBe(400);
+    expect(literal.errors![0]!.message).toBe('Value "COURSE_NAM" does not exist in "CourseSortField" enum.');
+    const sort = 'query($s: [CourseSort!]) { courses(sort: $s) { totalCount } }';
+    const variable = await rig.gql(sort, { s: [{ field: 'COURSE_NAM' }] }, rig.readOnly);
+    expect(variable.status).toBe(400);
+    expect(variable.errors![0]!.message).toMatch(/Value "COURSE_NAM" does not exist in "CourseSortField" enum\.$/);
+    const inputField = await rig.gql(sort, { s: [{ feld: 'COURSE_NAME' }] }, rig.readOnly);
+    expect(inputField.status).toBe(400);
+    expect(inputField.errors!.map((e) => e.message)).toContainEqual(expect.stringMatching(/Field "feld" is not defined by type "CourseSort"\.$/));
+    const argument = await rig.gql('{ courses(frist: 1) { totalCount } }', {}, rig.readOnly);
+    expect(argument.status).toBe(400);
+    expect(argument.errors!.map((e) => e.message)).toContain('Unknown argument "frist" on field "Query.courses".');
+    for (const r of [literal, variable, inputField, argument]) expect(JSON.stringify(r.errors)).not.toMatch(/Did you mean/);
   });
 });
