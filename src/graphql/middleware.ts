@@ -1,10 +1,9 @@
 // The GraphQL door: Apollo Server 5 on Express (`@as-integrations/express5`)
 // at /graphql, the playground at GET /graphql in a browser, and the request's
 // caller from the shared context builder (nothing else reads Authorization).
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import type { ContextBuilder } from '../auth/context.js';
 import { extractBearerToken } from '../auth/bearer.js';
@@ -15,7 +14,7 @@ import type { Logger } from '../http/logger.js';
 import type { Services } from '../resources/service.js';
 import { graphqlContext, type GraphQLContext } from './context.js';
 import { formatError } from './format-error.js';
-import { operationLimitsPlugin } from './limits/operation-limits.js';
+import { operationLimits } from './limits/operation-limits.js';
 import { assetRoute } from './playground/assets.js';
 import { playgroundPage } from './playground/page.js';
 import { graphqlSchema } from './schema.js';
@@ -31,6 +30,12 @@ export interface GraphQLDoorOptions {
   /** The built-in authorization server's issuer, for the playground's sign-in button. */
   issuer?: string;
 }
+
+/** Most directives an operation may use (counted as for aliases: per fragment spread). */
+export const maxDirectives = 20;
+
+/** Most fragment definitions in one document (graphql-js's field-merging check is quadratic in them). */
+export const maxFragments = 100;
 
 /** Longest operation document, in lexical tokens. */
 export const maxTokens = 5_000;
@@ -48,19 +53,11 @@ export async function graphqlMiddleware(options: GraphQLDoorOptions): Promise<Ro
   const limits = config.graphql;
   // "Did you mean …?" hints leak the schema name by name when introspection is off.
   const hideSuggestions = !limits.introspection;
-  const armor = new ApolloArmor({
-    maxAliases: { n: limits.maxAliases, exposeLimits: true },
-    maxDirectives: { n: 20, exposeLimits: true },
-    // Armor's token limit throws from a plugin, which Apollo answers with a 500
-    // for every syntax error; graphql-js's own parser limit (below) answers 400.
-    maxTokens: { enabled: false },
-    // Our own rule counts depth in records and cost in records (limits/).
-    maxDepth: { enabled: false },
-    costLimit: { enabled: false },
-    // Armor masks only `Did you mean "x"` (not enum values and only after
-    // validation); graphql-js's hideSuggestions and formatError do it all.
-    blockFieldSuggestion: { enabled: false },
-  }).protect();
+  // Depth, cost, aliases, directives and fragments: our own rule (limits/),
+  // which measures each fragment once (linear time) and refuses before
+  // graphql-js's other rules do their work (some are quadratic in fragment
+  // chains). Tokens: graphql-js's parser limit (below), which answers 400.
+  const operationLimitsCheck = operationLimits<GraphQLContext>({ maxDepth: limits.maxDepth, maxCost: limits.maxCost, maxAliases: limits.maxAliases, maxDirectives, maxFragments });
 
   const server = new ApolloServer<GraphQLContext>({
     schema: await graphqlSchema(),
@@ -69,11 +66,10 @@ export async function graphqlMiddleware(options: GraphQLDoorOptions): Promise<Ro
     parseOptions: { maxTokens: maxTokens },
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
-    validationRules: armor.validationRules,
+    validationRules: [operationLimitsCheck.rule],
     validationOptions: { hideSuggestions },
     plugins: [
-      ...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]),
-      operationLimitsPlugin<GraphQLContext>({ maxDepth: limits.maxDepth, maxCost: limits.maxCost }),
+      operationLimitsCheck.plugin,
       writeAuthorizationPlugin(),
       ApolloServerPluginLandingPageDisabled(),
     ],

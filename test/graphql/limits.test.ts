@@ -49,6 +49,26 @@ describe('limits (defaults: depth 8, cost 5000, aliases 15)', () => {
     expect(variable.errors![0]!.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', cost: 10201 });
   });
 
+  test("a document Apollo has already validated (and cached) is still checked with each request's variables", async () => {
+    const sizes = 'query Cached($n: Int) { courses(first: $n) { nodes { courseTerms(first: $n) { nodes { id } } } } }';
+    expect((await rig.gql(sizes, { n: 10 }, rig.readOnly)).errors).toBeUndefined();
+    const again = await rig.gql(sizes, { n: 100 }, rig.readOnly);
+    expect(again.status).toBe(400);
+    expect(again.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', cost: 10201 }) })]);
+  });
+
+  test("cost counts a variable's declared default when the variable is not passed", async () => {
+    const defaulted = 'query($n: Int = 100) { courses(first: $n) { nodes { courseTerms(first: $n) { nodes { id } } } } }';
+    const r = await rig.gql(defaulted, {}, rig.readOnly);
+    expect(r.status).toBe(400);
+    expect(r.errors![0]!.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', cost: 10201 });
+    // passed values override the default, both ways
+    expect((await rig.gql(defaulted, { n: 10 }, rig.readOnly)).errors).toBeUndefined();
+    const small = 'query($n: Int = 10) { courses(first: $n) { nodes { courseTerms(first: $n) { nodes { id } } } } }';
+    expect((await rig.gql(small, {}, rig.readOnly)).errors).toBeUndefined();
+    expect((await rig.gql(small, { n: 100 }, rig.readOnly)).errors![0]!.extensions).toMatchObject({ limit: 'cost', cost: 10201 });
+  });
+
   test('outside production, bad names and enum values get suggestions', async () => {
     const r = await rig.gql('{ courses(sort: [{ field: COURSE_NAM }]) { totalCount } }', {}, rig.readOnly);
     expect(r.status).toBe(400);
@@ -60,6 +80,14 @@ describe('limits (defaults: depth 8, cost 5000, aliases 15)', () => {
     const r = await rig.gql(`{ ${aliases} }`, {}, rig.readOnly);
     expect(r.status).toBe(400);
     expect(r.errors![0]!.message).toMatch(/aliases/i);
+    // every operation of a document is held to it, not only the one to run (graphql-js validates them all)
+    const other = await fetch(`${rig.server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${rig.readOnly}` },
+      body: JSON.stringify({ query: `query Small { courses(first: 1) { totalCount } } query Big { ${aliases} }`, operationName: 'Small' }),
+    });
+    expect(other.status).toBe(400);
+    expect(((await other.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(/aliases/i);
   });
 
   test('documents over 5000 tokens are refused by the parser', async () => {

@@ -1,134 +1,179 @@
-// Depth and cost limits, checked once the operation and its variables are
-// known (an Apollo plugin), so expensive operations are refused before
-// anything runs.
-//
-// Depth counts records, not wrappers: `courses { edges { node { courseTerms
-// { nodes { id } } } } }` is 2 deep (courses → courseTerms), whether a client
-// uses edges/node or nodes. Cost estimates the records an operation may
-// return: a connection costs its page size (first/last/limit, literal or
-// variable; none, the default page) times what each
-// of its records asks for; a to-one record costs 1; scalars are free.
-// Introspection fields (`__schema`, `__type`) are not counted.
+// Depth, cost, alias, directive and fragment limits (measured in
+// operation-measure.ts), checked before graphql-js validates a document: as a
+// validation rule that runs at the document's root, ahead of every other
+// rule's work on selections, and stops validation when it refuses. That
+// matters: graphql-js's OverlappingFieldsCanBeMerged takes time quadratic in
+// the fragments a selection reaches (a 300-fragment chain, ~130 ms of CPU), so
+// a document over the limits must never get that far. Documents Apollo had
+// already validated (its document cache) skip validation; for those the same
+// check runs once the operation is resolved.
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
+  getOperationAST,
   GraphQLError,
-  getNamedType,
-  isObjectType,
-  isInterfaceType,
   Kind,
-  type FieldNode,
+  type DocumentNode,
   type FragmentDefinitionNode,
-  type GraphQLCompositeType,
-  type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
-  type SelectionSetNode,
-  type ValueNode,
+  type ValidationContext,
+  type ValidationRule,
 } from 'graphql';
-import { defaultPageSize, maxPageSize } from '../pagination.js';
+import { coerceVariables, DocumentMeasure, fragmentsOf, type Measure } from './operation-measure.js';
 
 export interface OperationLimits {
   maxDepth: number;
   maxCost: number;
-}
-
-interface Measure {
-  depth: number;
-  cost: number;
-}
-
-const isConnection = (type: GraphQLNamedType) => isObjectType(type) && type.name.endsWith('Connection') && 'pageInfo' in type.getFields();
-const isWrapper = (type: GraphQLNamedType) => isConnection(type) || (isObjectType(type) && ((type.name.endsWith('Edge') && 'cursor' in type.getFields()) || type.name === 'PageInfo'));
-
-interface Walk {
-  schema: GraphQLSchema;
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>;
-  variables: Readonly<Record<string, unknown>>;
-}
-
-function pageSize(walk: Walk, field: FieldNode): number {
-  let size: number | undefined;
-  for (const arg of field.arguments ?? []) {
-    if (!['first', 'last', 'limit'].includes(arg.name.value)) continue;
-    const value = argumentSize(walk, arg.value);
-    if (value !== undefined) size = Math.max(size ?? 0, value);
-  }
-  return size ?? defaultPageSize;
-}
-
-/** Sizes beyond the maximum are refused by the resolvers; here they count as the maximum. */
-function argumentSize(walk: Walk, value: ValueNode): number | undefined {
-  const raw = value.kind === Kind.VARIABLE ? walk.variables[value.name.value] : value.kind === Kind.INT ? Number(value.value) : undefined;
-  return typeof raw === 'number' && Number.isFinite(raw) ? Math.max(0, Math.min(raw, maxPageSize)) : undefined;
-}
-
-function measure(walk: Walk, selectionSet: SelectionSetNode, parent: GraphQLCompositeType, seen: ReadonlySet<string>): Measure {
-  let depth = 0;
-  let cost = 0;
-  for (const selection of selectionSet.selections) {
-    let inner: Measure = { depth: 0, cost: 0 };
-    if (selection.kind === Kind.FIELD) {
-      if (selection.name.value.startsWith('__')) continue;
-      if (!isObjectType(parent) && !isInterfaceType(parent)) continue;
-      const definition = parent.getFields()[selection.name.value];
-      if (!definition) continue; // reported by graphql's own rules
-      const type = getNamedType(definition.type);
-      const children =
-        selection.selectionSet && (isObjectType(type) || isInterfaceType(type)) ? measure(walk, selection.selectionSet, type, seen) : { depth: 0, cost: 0 };
-      if (isConnection(type)) inner = { depth: children.depth + 1, cost: 1 + pageSize(walk, selection) * children.cost };
-      else if (isWrapper(type)) inner = children; // edges, pageInfo
-      else if (isWrapper(parent)) inner = { depth: children.depth, cost: children.cost + (isObjectType(type) ? 1 : 0) }; // node, nodes: the records
-      else if (isObjectType(type) || isInterfaceType(type)) inner = { depth: children.depth + 1, cost: 1 + children.cost };
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      const condition = selection.typeCondition ? walk.schema.getType(selection.typeCondition.name.value) : parent;
-      if (condition && (isObjectType(condition) || isInterfaceType(condition))) inner = measure(walk, selection.selectionSet, condition, seen);
-    } else {
-      const name = selection.name.value;
-      const fragment = walk.fragments.get(name);
-      if (!fragment || seen.has(name)) continue; // unknown or cyclic: graphql's own rules report it
-      const condition = walk.schema.getType(fragment.typeCondition.name.value);
-      if (condition && (isObjectType(condition) || isInterfaceType(condition))) inner = measure(walk, fragment.selectionSet, condition, new Set([...seen, name]));
-    }
-    depth = Math.max(depth, inner.depth);
-    cost += inner.cost;
-  }
-  return { depth, cost };
+  maxAliases: number;
+  maxDirectives: number;
+  /** Fragment definitions in one document: what graphql-js's quadratic rule grows with. */
+  maxFragments: number;
 }
 
 /** Refusals are validation failures: HTTP 400, code GRAPHQL_VALIDATION_FAILED. */
-function refusal(message: string, operation: OperationDefinitionNode, extensions: Record<string, unknown>): GraphQLError {
+function refusal(message: string, operation: OperationDefinitionNode | undefined, extensions: Record<string, unknown>): GraphQLError {
   return new GraphQLError(message, { nodes: operation, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 }, ...extensions } });
 }
 
-export function checkOperation(walk: Walk, operation: OperationDefinitionNode, limits: OperationLimits): GraphQLError | undefined {
-  const root = walk.schema.getRootType(operation.operation);
-  if (!root) return undefined;
-  const { depth, cost } = measure(walk, operation.selectionSet, root, new Set());
+/** Limits that do not depend on variables. */
+function checkStructure(measure: Measure, operation: OperationDefinitionNode, limits: OperationLimits): GraphQLError | undefined {
+  const { depth, aliases, directives } = measure;
   if (depth > limits.maxDepth) {
     return refusal(`The operation nests records ${depth} levels deep; at most ${limits.maxDepth} are allowed.`, operation, { limit: 'depth', depth, maxDepth: limits.maxDepth });
   }
-  if (cost > limits.maxCost) {
-    return refusal(
-      `The operation may return about ${cost} records; at most ${limits.maxCost} are allowed. Ask for smaller pages (first/last/limit) or fewer nested lists.`,
-      operation,
-      { limit: 'cost', cost, maxCost: limits.maxCost },
-    );
+  if (aliases > limits.maxAliases) {
+    return refusal(`The operation uses ${aliases} aliases; at most ${limits.maxAliases} are allowed.`, operation, { limit: 'aliases', aliases, maxAliases: limits.maxAliases });
+  }
+  if (directives > limits.maxDirectives) {
+    return refusal(`The operation uses ${directives} directives; at most ${limits.maxDirectives} are allowed.`, operation, {
+      limit: 'directives',
+      directives,
+      maxDirectives: limits.maxDirectives,
+    });
   }
   return undefined;
 }
 
-export function operationLimitsPlugin<C extends object>(limits: OperationLimits): ApolloServerPlugin<C> {
-  return {
+function checkCost({ cost }: Measure, operation: OperationDefinitionNode, limits: OperationLimits): GraphQLError | undefined {
+  if (cost <= limits.maxCost) return undefined;
+  return refusal(
+    `The operation may return about ${cost} records; at most ${limits.maxCost} are allowed. Ask for smaller pages (first/last/limit) or fewer nested lists.`,
+    operation,
+    { limit: 'cost', cost, maxCost: limits.maxCost },
+  );
+}
+
+export interface Walk {
+  schema: GraphQLSchema;
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+  /** The request's variables as sent; coerced here against the operation's definitions. */
+  variables: Readonly<Record<string, unknown>>;
+}
+
+/** One operation, with its variables: every limit. Variables that cannot be coerced are left to execution, which refuses them before anything runs. */
+export function checkOperation(walk: Walk, operation: OperationDefinitionNode, limits: OperationLimits): GraphQLError | undefined {
+  const variables = coerceVariables(walk.schema, operation, walk.variables);
+  const measure = new DocumentMeasure(walk.schema, walk.fragments, variables ?? {}).operation(operation);
+  return checkStructure(measure, operation, limits) ?? (variables ? checkCost(measure, operation, limits) : undefined);
+}
+
+export interface RequestToCheck {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName?: string | null;
+  variables?: Readonly<Record<string, unknown>> | null;
+}
+
+/**
+ * A whole document, as it arrives: its fragment count; every operation in it
+ * for the limits that need no variables (graphql-js validates them all); the
+ * operation to run for its cost. Two linear walks at most, whatever the
+ * number of operations.
+ */
+export function checkRequest({ schema, document, operationName, variables }: RequestToCheck, limits: OperationLimits): GraphQLError | undefined {
+  const fragments = fragmentsOf(document);
+  const defined = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).length;
+  if (defined > limits.maxFragments) {
+    return refusal(`The document defines ${defined} fragments; at most ${limits.maxFragments} are allowed.`, undefined, { limit: 'fragments', fragments: defined, maxFragments: limits.maxFragments });
+  }
+  const structure = new DocumentMeasure(schema, fragments, {});
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    const refused = checkStructure(structure.operation(definition), definition, limits);
+    if (refused) return refused;
+  }
+  const operation = getOperationAST(document, operationName ?? undefined);
+  if (!operation) return undefined; // none, or not named clearly: Apollo refuses the request itself
+  const coerced = coerceVariables(schema, operation, variables ?? {});
+  if (!coerced) return undefined;
+  return checkCost(new DocumentMeasure(schema, fragments, coerced).operation(operation), operation, limits);
+}
+
+/**
+ * graphql-js has no public way for one rule to stop the others. Its own
+ * fragment-work budget (ValidationContext.spendFragmentWork, graphql 16.15+)
+ * stops validation by throwing the error validate() catches and reports as
+ * "Validation aborted.", so exhausting that budget is how a refusal stops
+ * the rest. Returns that error, to take it out of the answer (the refusal
+ * says why). Without the method, the other rules run to the end: slower, but
+ * bounded by graphql-js's own budgets, and the refusal stands.
+ */
+function abortValidation(context: ValidationContext, aborted: (error: unknown) => void): void {
+  const spend = (context as unknown as { spendFragmentWork?: (work: number) => void }).spendFragmentWork;
+  if (typeof spend !== 'function') return;
+  try {
+    spend.call(context, Number.POSITIVE_INFINITY);
+  } catch (error) {
+    aborted(error);
+    throw error;
+  }
+}
+
+interface RequestInput {
+  operationName?: string | null;
+  variables?: Readonly<Record<string, unknown>> | null;
+}
+
+/** The validation rule and the Apollo plugin that feeds it each request's operation name and variables. */
+export function operationLimits<C extends object>(limits: OperationLimits): { rule: ValidationRule; plugin: ApolloServerPlugin<C> } {
+  // The document Apollo is about to validate → its request. Each request
+  // parses its own document, so the key is unique to the request.
+  const pending = new WeakMap<DocumentNode, RequestInput>();
+  // The document → the error that stopped its validation after a refusal.
+  const aborts = new WeakMap<DocumentNode, unknown>();
+  const rule: ValidationRule = (context) => ({
+    Document(document) {
+      const input = pending.get(document) ?? {};
+      pending.delete(document);
+      const refused = checkRequest({ schema: context.getSchema(), document, ...input }, limits);
+      if (!refused) return;
+      context.reportError(refused);
+      abortValidation(context, (error) => aborts.set(document, error));
+    },
+  });
+  const plugin: ApolloServerPlugin<C> = {
     async requestDidStart() {
+      let validated = false;
       return {
-        async didResolveOperation({ schema, document, operation, request }) {
-          if (!operation) return;
-          const fragments = new Map<string, FragmentDefinitionNode>();
-          for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-          const refused = checkOperation({ schema, fragments, variables: request.variables ?? {} }, operation, limits);
+        async validationDidStart({ document, request }) {
+          validated = true;
+          pending.set(document, { operationName: request.operationName, variables: request.variables });
+          return async (errors) => {
+            // Apollo answers with this very list; "Validation aborted." adds nothing to the refusal.
+            const index = errors?.indexOf(aborts.get(document) as Error) ?? -1;
+            if (index >= 0) (errors as Error[]).splice(index, 1);
+          };
+        },
+        // A document from Apollo's cache was not validated in this request:
+        // check it here, with this request's variables (a throw here is
+        // answered with the error's HTTP status, 400).
+        async didResolveOperation({ schema, document, request }) {
+          if (validated) return;
+          const refused = checkRequest({ schema, document, operationName: request.operationName, variables: request.variables }, limits);
           if (refused) throw refused;
         },
       };
     },
   };
+  return { rule, plugin };
 }
