@@ -109,6 +109,10 @@ const envSchema = z.object({
   DEV_AUTH_FAILURE_WINDOW_S: int(86_400, 1, 2_000_000),
   DEV_AUTH_BLOCK_S: int(900, 1, 2_000_000),
 
+  /** The API-wide budget per caller (src/http/budget.ts); 0: none. */
+  API_REQUESTS_PER_MINUTE: int(0, 0, 100_000_000),
+  GRAPHQL_COST_PER_MINUTE: int(0, 0, 1_000_000_000),
+
   GRAPHQL_INTROSPECTION: flag(true).optional(),
   GRAPHQL_MAX_DEPTH: int(8, 1, 100),
   GRAPHQL_MAX_COST: int(5_000, 10, 1_000_000),
@@ -174,6 +178,8 @@ export interface Config {
       blockS: number;
     };
   };
+  /** Requests and GraphQL cost per minute per caller, through both doors; 0: no budget. */
+  budget: { requestsPerMinute: number; costPerMinute: number };
   graphql: { introspection: boolean; maxDepth: number; maxCost: number; maxAliases: number };
 }
 
@@ -257,6 +263,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         blockS: e.DEV_AUTH_BLOCK_S,
       },
     },
+    budget: { requestsPerMinute: e.API_REQUESTS_PER_MINUTE, costPerMinute: e.GRAPHQL_COST_PER_MINUTE },
     graphql: {
       introspection: e.GRAPHQL_INTROSPECTION ?? !production,
       maxDepth: e.GRAPHQL_MAX_DEPTH,

@@ -45,6 +45,9 @@ export interface BuildableRequest {
   query?: unknown;
   body?: unknown;
   method?: string;
+  /** The caller's address and the response: for wrappers such as the API budget (src/http/budget.ts), unused here. */
+  ip?: string;
+  res?: Pick<import('node:http').ServerResponse, 'setHeader' | 'getHeader' | 'headersSent'>;
 }
 
 export interface ContextBuilder {

@@ -125,7 +125,27 @@ export class AuthUnavailableError extends ServiceError implements AuthErrorShape
   readonly challenge = undefined;
 }
 
+/**
+ * 429: the caller has spent its budget (src/http/budget.ts). Not an RFC 6750
+ * condition, so no challenge; RFC 6585 §4 with Retry-After.
+ */
+export class RateLimitedError extends Error implements AuthErrorShape {
+  readonly status = 429;
+  readonly title = 'Too many requests';
+  readonly authCode = 'too_many_requests';
+  readonly challenge = undefined;
+  constructor(
+    detail: string,
+    /** Whole seconds until the caller may try again. */
+    readonly retryAfterS: number,
+  ) {
+    super(detail);
+    this.name = 'RateLimitedError';
+  }
+}
+
 export type AuthError =
+  | RateLimitedError
   | InvalidRequestError
   | InvalidTokenError
   | UnauthenticatedError
@@ -135,6 +155,7 @@ export type AuthError =
 
 export function isAuthError(error: unknown): error is AuthError {
   return (
+    error instanceof RateLimitedError ||
     error instanceof InvalidRequestError ||
     error instanceof InvalidTokenError ||
     error instanceof UnauthenticatedError ||
@@ -150,14 +171,17 @@ export function authErrorResponse(error: unknown): AuthErrorResponse | null {
   const headers: Record<string, string> = {};
   if (error.challenge) headers['WWW-Authenticate'] = error.challenge;
   if (error instanceof AuthUnavailableError) headers['Retry-After'] = '5';
+  if (error instanceof RateLimitedError) headers['Retry-After'] = String(error.retryAfterS);
   // Must not be cached by intermediaries: the answer depends on the Authorization header.
   headers['Cache-Control'] = 'no-store';
   return { status: error.status, headers, code: error.authCode, title: error.title, detail: error.message };
 }
 
 /** Apollo's conventional codes for the GraphQL door. */
-export function graphqlErrorCode(error: AuthError): 'BAD_REQUEST' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'SERVICE_UNAVAILABLE' {
+export function graphqlErrorCode(error: AuthError): 'BAD_REQUEST' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'TOO_MANY_REQUESTS' | 'SERVICE_UNAVAILABLE' {
   switch (error.status) {
+    case 429:
+      return 'TOO_MANY_REQUESTS';
     case 400:
       return 'BAD_REQUEST';
     case 401:

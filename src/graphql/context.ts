@@ -8,8 +8,10 @@ export interface GraphQLContext {
   auth: RequestContext;
   services: Services;
   loaders: Loaders;
+  /** Charges this caller's GraphQL cost budget (src/http/budget.ts), when there is one. */
+  spendCost?: (cost: number) => Promise<void>;
 }
 
-export function graphqlContext(auth: RequestContext, services: Services): GraphQLContext {
-  return { auth, services, loaders: new Loaders(services, auth) };
+export function graphqlContext(auth: RequestContext, services: Services, spendCost?: (cost: number) => Promise<void>): GraphQLContext {
+  return { auth, services, loaders: new Loaders(services, auth), ...(spendCost ? { spendCost } : {}) };
 }

@@ -1,15 +1,17 @@
 // The GraphQL door: Apollo Server 5 on Express (`@as-integrations/express5`)
 // at /graphql, the playground at GET /graphql in a browser, and the request's
 // caller from the shared context builder (nothing else reads Authorization).
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
+import { GraphQLError } from 'graphql';
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import type { ContextBuilder } from '../auth/context.js';
 import { extractBearerToken } from '../auth/bearer.js';
-import { authErrorResponse, graphqlErrorCode, isAuthError } from '../auth/errors.js';
+import { authErrorResponse, graphqlErrorCode, isAuthError, RateLimitedError } from '../auth/errors.js';
 import type { RequestContext } from '../auth/types.js';
 import type { Config } from '../config.js';
+import { budgetKey, type ApiBudget } from '../http/budget.js';
 import type { Logger } from '../http/logger.js';
 import type { Services } from '../resources/service.js';
 import { graphqlContext, type GraphQLContext } from './context.js';
@@ -27,6 +29,8 @@ export interface GraphQLDoorOptions {
   /** The server's address as clients see it, without a trailing slash. */
   publicUrl: string;
   logger?: Logger;
+  /** The API-wide budget per caller; GraphQL spends its operations' cost from it. */
+  budget?: ApiBudget;
   /** The built-in authorization server's issuer, for the playground's sign-in button. */
   issuer?: string;
 }
@@ -48,8 +52,20 @@ function sendError(res: express.Response, status: number, message: string, code:
   res.status(status).set(headers).type('application/json').send(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }
 
+/** Spends an operation's cost; a spent budget is the request's answer: 429 with Retry-After, before anything runs. */
+async function chargeCost(budget: ApiBudget, key: string, cost: number, res: express.Response): Promise<void> {
+  try {
+    await budget.spend('cost', key, cost, res);
+  } catch (error) {
+    if (!(error instanceof RateLimitedError)) throw error;
+    throw new GraphQLError(error.message, {
+      extensions: { code: graphqlErrorCode(error), http: { status: 429, headers: new HeaderMap([['retry-after', String(error.retryAfterS)]]) } },
+    });
+  }
+}
+
 export async function graphqlMiddleware(options: GraphQLDoorOptions): Promise<Router> {
-  const { services, auth, config, publicUrl, logger } = options;
+  const { services, auth, budget, config, publicUrl, logger } = options;
   const limits = config.graphql;
   // "Did you mean …?" hints leak the schema name by name when introspection is off.
   const hideSuggestions = !limits.introspection;
@@ -57,7 +73,10 @@ export async function graphqlMiddleware(options: GraphQLDoorOptions): Promise<Ro
   // which measures each fragment once (linear time) and refuses before
   // graphql-js's other rules do their work (some are quadratic in fragment
   // chains). Tokens: graphql-js's parser limit (below), which answers 400.
-  const operationLimitsCheck = operationLimits<GraphQLContext>({ maxDepth: limits.maxDepth, maxCost: limits.maxCost, maxAliases: limits.maxAliases, maxDirectives, maxFragments });
+  const operationLimitsCheck = operationLimits<GraphQLContext>(
+    { maxDepth: limits.maxDepth, maxCost: limits.maxCost, maxAliases: limits.maxAliases, maxDirectives, maxFragments },
+    { spend: async (context, cost) => context.spendCost?.(cost) },
+  );
 
   const server = new ApolloServer<GraphQLContext>({
     schema: await graphqlSchema(),
@@ -97,7 +116,7 @@ export async function graphqlMiddleware(options: GraphQLDoorOptions): Promise<Ro
   // A request without a token goes on as anonymous; the policy decides per field.
   const caller: RequestHandler = async (req, res, next) => {
     try {
-      res.locals.auth = await auth.build({ headers: req.headers, rawHeaders: req.rawHeaders, query: req.query, method: req.method });
+      res.locals.auth = await auth.build({ headers: req.headers, rawHeaders: req.rawHeaders, query: req.query, method: req.method, ip: req.ip, res });
       next();
     } catch (error) {
       refuse(error, res, next);
@@ -119,7 +138,15 @@ export async function graphqlMiddleware(options: GraphQLDoorOptions): Promise<Ro
     if (req.body === undefined) req.body = {};
     next();
   });
-  router.use(expressMiddleware(server, { context: async ({ res }) => graphqlContext(res.locals.auth as RequestContext, services) }));
+  router.use(
+    expressMiddleware(server, {
+      context: async ({ req, res }) => {
+        const caller = res.locals.auth as RequestContext;
+        const spendCost = budget?.costEnabled ? (cost: number) => chargeCost(budget, budgetKey(caller.principal, req.ip), cost, res) : undefined;
+        return graphqlContext(caller, services, spendCost);
+      },
+    }),
+  );
   const errors: ErrorRequestHandler = (error, _req, res, _next) => {
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) {

@@ -13,6 +13,8 @@ import { jsonapiRouter } from '../jsonapi/index.js';
 import { createContextBuilder } from '../auth/context.js';
 import { createAuthorizationServer } from '../oauth/index.js';
 import { graphqlMiddleware } from '../graphql/middleware.js';
+import { openLimiterStore, type LimiterStore } from '../throttle/limiters.js';
+import { budgetedContextBuilder, createApiBudget } from './budget.js';
 
 export interface AppDeps {
   config: Config;
@@ -59,26 +61,33 @@ export async function createApp(deps: AppDeps): Promise<AppHandle> {
   app.use(['/v1', '/graphql'], apiCors(config.corsOrigins));
   app.use(healthRoutes(db));
   // The built-in authorization server (src/oauth; off in production): trusted like any outside issuer, via its JWKS.
+  let budgetStore: LimiterStore | undefined;
   const authorizationServer = await createAuthorizationServer({ config, logger, publicUrl: deps.publicUrl });
   try {
     if (authorizationServer) app.use('/oauth', authorizationServer.router);
     // The one token-verifying context builder (src/auth): passed to the JSON:API and GraphQL doors.
-    const auth = await createContextBuilder({ config, logger, extraIssuers: authorizationServer ? [authorizationServer.trustedIssuer] : [] });
+    const verifier = await createContextBuilder({ config, logger, extraIssuers: authorizationServer ? [authorizationServer.trustedIssuer] : [] });
+    // The API-wide budget per caller (./budget.ts): spent once per request after authentication, and by GraphQL cost.
+    budgetStore = config.budget.requestsPerMinute || config.budget.costPerMinute ? await openLimiterStore(config, logger) : undefined;
+    const budget = createApiBudget(config.budget, budgetStore);
+    const auth = budgetedContextBuilder(verifier, budget);
     // The one set of resource services both doors call (src/resources).
     const services = createServices(db.prisma);
     // The JSON:API door: /v1/…, /v1/openapi.json, /v1/postman.json, /docs.
     app.use(jsonapiRouter({ services, auth, publicUrl: deps.publicUrl, config }));
     // The GraphQL door: /graphql (API and, in a browser, the playground).
-    app.use('/graphql', await graphqlMiddleware({ services, auth, config, publicUrl: deps.publicUrl, logger, issuer: authorizationServer?.trustedIssuer.issuer }));
+    app.use('/graphql', await graphqlMiddleware({ services, auth, budget, config, publicUrl: deps.publicUrl, logger, issuer: authorizationServer?.trustedIssuer.issuer }));
     return {
       app,
       warm: () => auth.warm(),
       async close() {
         auth.close?.();
+        await budgetStore?.close();
         await authorizationServer?.close();
       },
     };
   } catch (error) {
+    await budgetStore?.close();
     await authorizationServer?.close();
     throw error;
   }

@@ -82,6 +82,8 @@ export interface RequestToCheck {
   document: DocumentNode;
   operationName?: string | null;
   variables?: Readonly<Record<string, unknown>> | null;
+  /** Told the cost of the operation to run, once it is within the limits. */
+  onCost?: (cost: number) => void;
 }
 
 /**
@@ -90,7 +92,7 @@ export interface RequestToCheck {
  * operation to run for its cost. Two linear walks at most, whatever the
  * number of operations.
  */
-export function checkRequest({ schema, document, operationName, variables }: RequestToCheck, limits: OperationLimits): GraphQLError | undefined {
+export function checkRequest({ schema, document, operationName, variables, onCost }: RequestToCheck, limits: OperationLimits): GraphQLError | undefined {
   const fragments = fragmentsOf(document);
   const defined = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).length;
   if (defined > limits.maxFragments) {
@@ -106,7 +108,10 @@ export function checkRequest({ schema, document, operationName, variables }: Req
   if (!operation) return undefined; // none, or not named clearly: Apollo refuses the request itself
   const coerced = coerceVariables(schema, operation, variables ?? {});
   if (!coerced) return undefined;
-  return checkCost(new DocumentMeasure(schema, fragments, coerced).operation(operation), operation, limits);
+  const measure = new DocumentMeasure(schema, fragments, coerced).operation(operation);
+  const refused = checkCost(measure, operation, limits);
+  if (!refused) onCost?.(measure.cost);
+  return refused;
 }
 
 /**
@@ -134,8 +139,19 @@ interface RequestInput {
   variables?: Readonly<Record<string, unknown>> | null;
 }
 
+export interface OperationLimitsOptions<C> {
+  /**
+   * Charged with the cost of each operation within the limits, before it
+   * runs (the API-wide GraphQL cost budget); a GraphQLError thrown here is
+   * the request's answer.
+   */
+  spend?: (context: C, cost: number) => Promise<void>;
+}
+
 /** The validation rule and the Apollo plugin that feeds it each request's operation name and variables. */
-export function operationLimits<C extends object>(limits: OperationLimits): { rule: ValidationRule; plugin: ApolloServerPlugin<C> } {
+export function operationLimits<C extends object>(limits: OperationLimits, options: OperationLimitsOptions<C> = {}): { rule: ValidationRule; plugin: ApolloServerPlugin<C> } {
+  // The document → the cost of its operation to run, measured by the rule.
+  const costs = new WeakMap<DocumentNode, number>();
   // The document Apollo is about to validate → its request. Each request
   // parses its own document, so the key is unique to the request.
   const pending = new WeakMap<DocumentNode, RequestInput>();
@@ -145,7 +161,7 @@ export function operationLimits<C extends object>(limits: OperationLimits): { ru
     Document(document) {
       const input = pending.get(document) ?? {};
       pending.delete(document);
-      const refused = checkRequest({ schema: context.getSchema(), document, ...input }, limits);
+      const refused = checkRequest({ schema: context.getSchema(), document, ...input, onCost: (cost) => costs.set(document, cost) }, limits);
       if (!refused) return;
       context.reportError(refused);
       abortValidation(context, (error) => aborts.set(document, error));
@@ -167,10 +183,14 @@ export function operationLimits<C extends object>(limits: OperationLimits): { ru
         // A document from Apollo's cache was not validated in this request:
         // check it here, with this request's variables (a throw here is
         // answered with the error's HTTP status, 400).
-        async didResolveOperation({ schema, document, request }) {
-          if (validated) return;
-          const refused = checkRequest({ schema, document, operationName: request.operationName, variables: request.variables }, limits);
-          if (refused) throw refused;
+        async didResolveOperation({ schema, document, request, contextValue }) {
+          let cost = costs.get(document);
+          costs.delete(document);
+          if (!validated) {
+            const refused = checkRequest({ schema, document, operationName: request.operationName, variables: request.variables, onCost: (c) => (cost = c) }, limits);
+            if (refused) throw refused;
+          }
+          if (options.spend && cost !== undefined) await options.spend(contextValue, cost);
         },
       };
     },
