@@ -3,9 +3,10 @@
 // who may do what without touching code.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { Operation, Principal } from './types.js';
+import { OPERATIONS, type Operation } from '../resources/operations.js';
+import type { Principal } from './types.js';
 
-export const OPERATIONS: readonly Operation[] = ['read', 'create', 'update', 'delete'];
+export { OPERATIONS };
 
 /** Alternatives: the caller passes when it holds every scope of at least one set. */
 export type ScopeSets = readonly (readonly string[])[];

@@ -1,8 +1,11 @@
-// The caller's identity and the question every request asks of the policy.
-// Built once per request by the context builder (src/auth/context.ts) and the
-// only way request state reaches the services and resolvers.
+// The caller's identity, and the RequestContext the services ask of a caller
+// (src/resources/request-context.ts), implemented by the context builder
+// (src/auth/context.ts): built once per request and the only way request
+// state reaches the services and resolvers.
+import type { RequestContext as ServiceContext } from '../resources/request-context.js';
 
-export type Operation = 'read' | 'create' | 'update' | 'delete';
+export type { Operation } from '../resources/operations.js';
+export { systemContext } from '../resources/request-context.js';
 
 export interface Principal {
   /** `sub` of the token: the user, or the client for client-only tokens. */
@@ -17,20 +20,10 @@ export interface Principal {
   expiresAt?: Date;
 }
 
-export interface RequestContext {
+/** The services' RequestContext, plus who is calling (for the doors: budgets, logs). */
+export interface RequestContext extends ServiceContext {
   /** null for an anonymous caller (no Authorization header). */
   principal: Principal | null;
-  /** Throws UnauthenticatedError or ForbiddenError (src/auth/errors.ts) when the policy refuses. */
-  authorize(operation: Operation): void;
-  /** The same question as authorize, answered without throwing: may this caller do it? */
-  can(operation: Operation): boolean;
-  /** What lastModUserName records for this caller's writes. */
-  readonly actorName: string | null;
-}
-
-/** For trusted in-process callers (demo data loader, import command). */
-export function systemContext(actorName: string): RequestContext {
-  return { principal: null, authorize: () => {}, can: () => true, actorName };
 }
 
 /** One authorization server whose tokens this API accepts. */

@@ -1,7 +1,7 @@
 // Loads a catalogue file (the demo's format: keyed by JSON:API type, snake_case
 // attributes, relationships as ids) through the resource services, in batches.
 import { readFile } from 'node:fs/promises';
-import type { RequestContext } from '../auth/types.js';
+import type { RequestContext } from '../resources/request-context.js';
 import type { Problem } from '../errors.js';
 import type { ResourceDescription } from '../resources/description.js';
 import { resources } from '../resources/registry.js';

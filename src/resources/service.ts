@@ -2,7 +2,8 @@
 // Both doors call these methods and nothing else; business rules (validation,
 // policy checks, audit fields, error mapping) live here once.
 import type { Prisma } from '../db/database.js';
-import type { Operation, RequestContext } from '../auth/types.js';
+import { writeOperations, type WriteKind } from './operations.js';
+import { systemContext, type RequestContext } from './request-context.js';
 import { ConflictError, NotFoundError, ServiceError, ValidationError, type Problem } from '../errors.js';
 import { column, words, type RelationshipDescription, type ResourceDescription, type ResourceName } from './description.js';
 import { mapDatabaseError } from './database-errors.js';
@@ -58,24 +59,9 @@ interface Delegate {
 export const maxListLimit = 1000;
 
 /** For the services' own look-ups during a write the policy already allowed. */
-const trustedReader: RequestContext = { principal: null, authorize: () => {}, can: () => true, actorName: null };
+const trustedReader: RequestContext = systemContext(null);
 
-/** The writes both doors offer; relationship edits are add, remove and replace. */
-export type WriteKind = 'create' | 'update' | 'delete' | 'add' | 'remove' | 'replace';
-
-/**
- * The operation the policy knows each write by. Relationship edits follow the
- * original demo (and the JSON:API routes' HTTP methods): adding members is
- * `create`, removing them `delete`, replacing a relationship `update`.
- */
-export const writeOperations: Readonly<Record<WriteKind, Operation>> = {
-  create: 'create',
-  update: 'update',
-  delete: 'delete',
-  add: 'create',
-  remove: 'delete',
-  replace: 'update',
-};
+export { writeOperations, type WriteKind };
 
 /**
  * What the answer to a write may show: the written record as a read would
