@@ -13,6 +13,7 @@ import type { RequestContext } from '../auth/types.js';
 import type { Config } from '../config.js';
 import { budgetKey, type ApiBudget } from '../http/budget.js';
 import type { Logger } from '../http/logger.js';
+import { ALL_OPERATIONS_SCOPE } from '../resources/operations.js';
 import type { Services } from '../resources/service.js';
 import { graphqlContext, type GraphQLContext } from './context.js';
 import { formatError } from './format-error.js';
@@ -98,7 +99,7 @@ export async function graphqlMiddleware(options: GraphQLDoorOptions): Promise<Ro
 
   const router = express.Router();
   router.get('/assets/:file', assetRoute);
-  const page = playgroundPage({ publicUrl, issuer: options.issuer, clientId: 'playground', scope: 'openid read create update delete' });
+  const page = playgroundPage({ publicUrl, issuer: options.issuer, clientId: 'playground', scope: `openid ${ALL_OPERATIONS_SCOPE}` });
   const playground: RequestHandler = (req, res, next) => {
     // A browser asking for a page, not a client sending a GET query.
     if (req.query.query !== undefined || req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) !== 'text/html') return next();

@@ -11,10 +11,11 @@
 // A trailing slash is accepted everywhere, as the demo's URLs end in one.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ContextBuilder } from '../auth/context.js';
-import type { Operation, RequestContext } from '../auth/types.js';
+import type { RequestContext } from '../auth/types.js';
+import { operationFor, type Action, type ReadAction, type WriteKind } from '../resources/operations.js';
 import type { RelationshipDescription, ResourceDescription, ResourceName } from '../resources/description.js';
 import { resourceByType, resourceList, resources } from '../resources/registry.js';
-import type { Row, Services, WriteAnswer, WriteKind } from '../resources/service.js';
+import type { Row, Services, WriteAnswer } from '../resources/service.js';
 import { CompoundBuilder, type IdentityObject, type Serializers } from './compound.js';
 import { errorResponse, internalError, JsonApiError, type ErrorScope } from './errors.js';
 import { checkAccept, checkContentType } from './negotiation.js';
@@ -25,10 +26,17 @@ import { ResourceSerializer, type ResourceObject } from './serializer.js';
 
 export const JSONAPI_VERSION = { version: '1.1' } as const;
 
-const operations: Record<string, Operation> = { GET: 'read', HEAD: 'read', POST: 'create', PATCH: 'update', DELETE: 'delete' };
-
 /** The write a relationship endpoint's method asks for (JSON:API 1.1 §"Updating Relationships"). */
 const relationshipWrites: Record<string, WriteKind> = { POST: 'add', DELETE: 'remove', PATCH: 'replace' };
+
+/** Each endpoint's reads; its writes by method. The operation is the table's (src/resources/operations.ts). */
+const reads: Record<Endpoint['kind'], ReadAction> = { collection: 'list', resource: 'get', related: 'related', relationship: 'related' };
+const writes: Record<string, WriteKind> = { POST: 'create', PATCH: 'update', DELETE: 'delete' };
+
+function actionOf(endpoint: Endpoint, method: string): Action {
+  if (method === 'GET' || method === 'HEAD') return reads[endpoint.kind];
+  return (endpoint.kind === 'relationship' ? relationshipWrites : writes)[method]!;
+}
 
 /** An include path or a non-empty sparse fieldset asks to see the resources: a read. */
 function asksToRead(params: DocumentParameters): boolean {
@@ -221,7 +229,7 @@ export function jsonapiRoutes({ services, auth, publicUrl }: JsonApiRoutesOption
       // to the body limit has trickled in. (A JSON access_token member, RFC
       // 6750 §2.2's body form, is then refused by the document reader.)
       const ctx = await auth.build(req);
-      ctx.authorize(operations[req.method]!);
+      ctx.authorize(operationFor(actionOf(endpoint, req.method)));
       if (hasBody) await new Promise<void>((resolve, reject) => readBody(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
       const url = new URL(req.originalUrl, 'http://request.invalid');
       send(req, res, await handle(req, ctx, endpoint, url, scope));

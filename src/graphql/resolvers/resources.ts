@@ -1,13 +1,15 @@
 // Per resource: `course(id)`, `courses(...)`, and the mutations createCourse,
 // updateCourse, deleteCourse and, per relationship, set/add/remove. Each is
-// `@Authorized` with the operation the policy knows it by, and only
+// `@Authorized` with its action of the operations table (the checker asks the
+// policy for the action's operation, src/resources/operations.ts), and only
 // translates between GraphQL arguments and the resource service. Mutations
 // also carry, as field extensions, the write they make, for the check of the
 // whole operation before it runs (../write-authorization.ts).
 import { Arg, Args, Authorized, Ctx, Extensions, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { NotFoundError } from '../../errors.js';
 import type { RelationshipDescription, ResourceDescription, ResourceName } from '../../resources/description.js';
-import { writeOperations, type RelationshipValue, type WriteInput, type WriteKind } from '../../resources/service.js';
+import type { Action, WriteKind } from '../../resources/operations.js';
+import type { RelationshipValue, WriteInput } from '../../resources/service.js';
 import type { GraphQLContext } from '../context.js';
 import { translated } from '../errors.js';
 import { linkageArg, listField, singleField, upperFirst } from '../naming.js';
@@ -23,10 +25,10 @@ export interface WriteExtension {
   kind: WriteKind;
 }
 
-/** `@Authorized` with the write's operation, and the write as a field extension. */
+/** `@Authorized` with the write's action, and the write as a field extension. */
 function writes(description: ResourceDescription, kind: WriteKind): MethodDecorator[] {
   const write: WriteExtension = { resource: description.name, kind };
-  return [Authorized(writeOperations[kind]), Extensions({ write })];
+  return [Authorized<Action>(kind), Extensions({ write })];
 }
 
 /** A create/update input → the services' WriteInput (attributes by field, relationships by field). */
@@ -65,13 +67,13 @@ export function resourceResolver(description: ResourceDescription, all: Readonly
         }
       }),
     {
-      method: [Authorized('read'), Query(() => types.object, { name: singleField(description), nullable: true, description: `One ${description.label} by id; null if there is none.` })],
+      method: [Authorized<Action>('get'), Query(() => types.object, { name: singleField(description), nullable: true, description: `One ${description.label} by id; null if there is none.` })],
       params: [Arg('id', () => ID), Ctx()],
     },
   );
 
   defineMethod(resolver, 'list', async (args: ListArgs, ctx: GraphQLContext) => translated(atTop, () => rootList(service(ctx), ctx.auth, args)), {
-    method: [Authorized('read'), Query(() => types.connection, { name: listField(description), description: `A page of ${description.label} records (REST: GET /v1/${description.type}).` })],
+    method: [Authorized<Action>('list'), Query(() => types.connection, { name: listField(description), description: `A page of ${description.label} records (REST: GET /v1/${description.type}).` })],
     params: [Args(() => types.listArgs), Ctx()],
   });
 
@@ -145,7 +147,7 @@ function addRelationshipEdits(resolver: new () => object, description: ResourceD
         }),
       {
         method: [
-          // The same operations as REST's POST/DELETE on a relationship (see writeOperations).
+          // The same actions as REST's POST/DELETE on a relationship.
           ...writes(description, how),
           Mutation(() => types.object, { name: `${how}${suffix}`, description: how === 'add' ? `Adds to the ${rel.field} of a ${description.label} (already present ones stay once).` : `Removes from the ${rel.field} of a ${description.label} (absent ones are ignored).` }),
         ],
