@@ -14,6 +14,12 @@ export type ErrorSource =
 export interface Problem {
   detail: string;
   source?: ErrorSource;
+  /**
+   * The rules refuse the change itself, whatever its values (a member that
+   * needs its owner cannot be removed): JSON:API answers 403 (1.1 "Updating
+   * To-Many Relationships"), GraphQL keeps its validation code.
+   */
+  refused?: boolean;
 }
 
 export abstract class ServiceError extends Error {

@@ -313,10 +313,13 @@ export class ResourceService {
 
   private ownerRequired(rel: RelationshipDescription): ValidationError {
     const target = resources[rel.target];
-    return new ValidationError(
-      `A ${target.label} cannot be removed from its ${this.description.label}: delete the ${target.label}, or give it another ${this.description.label}.`,
-      { kind: 'relationship', name: rel.field },
-    );
+    return new ValidationError([
+      {
+        detail: `A ${target.label} cannot be removed from its ${this.description.label}: delete the ${target.label}, or give it another ${this.description.label}.`,
+        source: { kind: 'relationship', name: rel.field },
+        refused: true,
+      },
+    ]);
   }
 
   /** Checks relationship input and returns the Prisma nested-write data for it. */
