@@ -1,5 +1,5 @@
 // ESM Jest (oidc-provider and jose are ESM-only), TypeScript through SWC with
-// decorator metadata for type-graphql. See TOOLCHAIN.md.
+// decorator metadata for type-graphql. See docs/development.md.
 const swc = [
   '@swc/jest',
   {

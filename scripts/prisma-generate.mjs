@@ -1,7 +1,7 @@
 // Runs `prisma generate` offline. The Prisma CLI insists on locating the native
 // schema engine first, although `generate` never executes it; pointing
 // PRISMA_SCHEMA_ENGINE_BINARY at any existing file skips the download that
-// cannot succeed on machines without internet (see TOOLCHAIN.md).
+// cannot succeed on machines without internet (see docs/development.md).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 

@@ -1,6 +1,6 @@
 // Prisma's own schema engine, compiled to WebAssembly, driven through a driver
 // adapter. This is what lets migrations run with no native engine download
-// (see TOOLCHAIN.md), while keeping Prisma's migration format and its
+// (see docs/development.md), while keeping Prisma's migration format and its
 // `_prisma_migrations` history table.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';

@@ -1,4 +1,4 @@
-// Headless Chromium for the browser tests: Debian's package (TOOLCHAIN.md),
+// Headless Chromium for the browser tests: Debian's package (docs/development.md),
 // driven by playwright-core. Without it the browser tests are skipped with a
 // message on a developer's machine, and fail in CI (CI=true), where .ci/run
 // installs it.
