@@ -22,7 +22,7 @@ interface Entry {
 }
 
 /** A resource object showing only what a caller who may write but not read is told: type, id and link. */
-export type IdentityObject = Pick<ResourceObject, 'type' | 'id' | 'links'>;
+export type IdentityObject = Pick<ResourceObject, 'type' | 'id' | 'links' | 'meta'>;
 
 export interface Resources {
   data: (ResourceObject | IdentityObject)[];

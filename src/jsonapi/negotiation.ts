@@ -2,9 +2,12 @@
 // - a request body must be `application/vnd.api+json`; media type parameters
 //   other than `ext` and `profile` are 415, and so is any `ext` (this server
 //   supports no extension);
-// - when every JSON:API media type in `Accept` carries parameters other than
-//   `profile` (or an unsupported `ext`), or `Accept` allows nothing this server
-//   sends, the answer is 406. `*/*`, `application/*` and no Accept are served.
+// - when `Accept` names the JSON:API media type, only those instances count:
+//   if every one carries parameters other than `profile` (or an unsupported
+//   `ext`) or has q=0, the answer is 406, whatever wildcards sit beside them;
+// - otherwise the most specific wildcard decides (RFC 9110 §12.5.1):
+//   `application/*` if present, else `*/*`, served unless its q is 0;
+// - no Accept (or an empty one) is served.
 import { JsonApiError } from './errors.js';
 
 export const MEDIA_TYPE = 'application/vnd.api+json';
@@ -77,9 +80,13 @@ export function checkAccept(header: string | undefined): void {
     .map(parseMediaRange)
     .filter((r): r is MediaRange => r !== undefined);
   const jsonApi = ranges.filter((r) => r.type === MEDIA_TYPE);
-  const acceptable = jsonApi.length
-    ? jsonApi.some((r) => r.q > 0 && onlyAllowed(r.params, ['profile']))
-    : ranges.some((r) => r.q > 0 && (r.type === '*/*' || r.type === 'application/*'));
+  let acceptable: boolean;
+  if (jsonApi.length) acceptable = jsonApi.some((r) => r.q > 0 && onlyAllowed(r.params, ['profile']));
+  else {
+    // `application/*;q=0, */*` refuses application/vnd.api+json: the more specific range wins.
+    const application = ranges.filter((r) => r.type === 'application/*');
+    acceptable = (application.length ? application : ranges.filter((r) => r.type === '*/*')).some((r) => r.q > 0);
+  }
   if (!acceptable) {
     throw new JsonApiError(406, 'not_acceptable', 'Could not satisfy the request Accept header.', { pointer: '/data' });
   }

@@ -5,7 +5,11 @@
 //   - a `type` that does not match the endpoint, or an `id` that does not match
 //     the URL, is 409 (§"Creating Resources", §"Updating Resources");
 //   - linkage to the wrong type is 409 as well; everything else malformed is
-//     400 with `source.pointer` at the member.
+//     400 with `source.pointer` at the member;
+//   - `lid` (JSON:API 1.1 local ids): a new resource may carry one (§"Resource
+//     Objects", "Identification"); linkage may name a resource of the same
+//     document by it, which a document of one resource cannot usefully do, so
+//     such linkage is 400 naming the lid.
 import type { RelationshipDescription, ResourceDescription } from '../resources/description.js';
 import { resources } from '../resources/registry.js';
 import type { RelationshipValue, WriteInput } from '../resources/service.js';
@@ -19,7 +23,7 @@ const bad = (pointer: string, detail: string) => new JsonApiError(400, 'invalid_
 const conflict = (pointer: string, detail: string) => new JsonApiError(409, 'conflict', detail, { pointer });
 
 const topLevelMembers = ['data', 'meta', 'jsonapi', 'links'];
-const resourceMembers = ['type', 'id', 'attributes', 'relationships', 'meta', 'links'];
+const resourceMembers = ['type', 'id', 'lid', 'attributes', 'relationships', 'meta', 'links'];
 
 function topLevelData(body: unknown): unknown {
   if (!isObject(body)) throw bad('', 'The request body must be a JSON:API document: an object with a "data" member.');
@@ -36,9 +40,16 @@ function identifier(value: unknown, pointer: string, rel: RelationshipDescriptio
   const targetType = resources[rel.target].type;
   if (typeof value.type !== 'string') throw bad(`${pointer}/type`, 'A resource identifier needs a "type" string.');
   if (value.type !== targetType) throw conflict(`${pointer}/type`, `Incorrect relation type: expected ${targetType}, received ${value.type}.`);
+  if (value.lid !== undefined && typeof value.lid !== 'string') throw bad(`${pointer}/lid`, 'The "lid" must be a string.');
+  if (value.id === undefined && typeof value.lid === 'string') {
+    throw bad(
+      `${pointer}/lid`,
+      `The lid ${JSON.stringify(value.lid)} names no resource in this document: link to existing resources by "id" (a resource can be linked to others once created).`,
+    );
+  }
   if (typeof value.id !== 'string') throw bad(`${pointer}/id`, 'A resource identifier needs an "id" string.');
   for (const key of Object.keys(value)) {
-    if (!['type', 'id', 'meta'].includes(key)) throw bad(`${pointer}/${key}`, `"${key}" is not allowed in a resource identifier object.`);
+    if (!['type', 'id', 'lid', 'meta'].includes(key)) throw bad(`${pointer}/${key}`, `"${key}" is not allowed in a resource identifier object.`);
   }
   return value.id;
 }
@@ -64,11 +75,16 @@ export function readResourceDocument(body: unknown, description: ResourceDescrip
   const data = topLevelData(body);
   if (!isObject(data)) throw bad('/data', 'The "data" member must be a resource object.');
   for (const key of Object.keys(data)) {
-    if (!resourceMembers.includes(key)) throw bad(`/data/${key}`, `"${key}" is not a member of a resource object${key === 'lid' ? ' accepted by this server' : ''}.`);
+    if (!resourceMembers.includes(key)) throw bad(`/data/${key}`, `"${key}" is not a member of a resource object.`);
   }
   if (typeof data.type !== 'string') throw bad('/data/type', 'The resource object needs a "type" string.');
   if (data.type !== description.type) throw conflict('/data/type', `The type "${data.type}" does not match this endpoint's type "${description.type}".`);
   const input: { id?: string; attributes: Record<string, unknown>; relationships: Record<string, RelationshipValue> } = { attributes: {}, relationships: {} };
+  if (data.lid !== undefined) {
+    if (mode === 'update') throw bad('/data/lid', 'A "lid" identifies a resource being created; an update names its resource by "id".');
+    if (typeof data.lid !== 'string') throw bad('/data/lid', 'The "lid" must be a string.');
+    if (data.id !== undefined) throw bad('/data/lid', 'A resource with a client-generated "id" takes no "lid": the id identifies it.');
+  }
   if (mode === 'update') {
     if (data.id === undefined) throw bad('/data/id', 'The resource object needs the "id" of the resource being updated.');
     if (typeof data.id !== 'string') throw bad('/data/id', 'The "id" must be a string.');
@@ -101,4 +117,10 @@ export function readResourceDocument(body: unknown, description: ResourceDescrip
   }
   if (problems.length) throw JsonApiError.many(400, problems);
   return input;
+}
+
+/** The `lid` of a create's resource object, once readResourceDocument has accepted the body. */
+export function localIdOf(body: unknown): string | undefined {
+  const lid = isObject(body) && isObject(body.data) ? body.data.lid : undefined;
+  return typeof lid === 'string' ? lid : undefined;
 }

@@ -4,73 +4,69 @@
 // and back. No business rules here: what the answer to a write may show is the
 // service's decision (ResourceService.authorizeWrite), made before the write.
 //
-//   /v1/TYPE                          GET HEAD POST
-//   /v1/TYPE/ID                       GET HEAD PATCH DELETE
-//   /v1/TYPE/ID/REL                   GET HEAD            (related resources)
-//   /v1/TYPE/ID/relationships/REL     GET HEAD PATCH, and POST DELETE on to-many
-// A trailing slash is accepted everywhere, as the demo's URLs end in one.
+// The endpoints, their methods and the action (so the operation) of each are
+// the endpoint table's (./endpoints.ts). A trailing slash is accepted
+// everywhere, as the demo's URLs end in one.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ContextBuilder } from '../auth/context.js';
 import type { RequestContext } from '../auth/types.js';
-import { operationFor, type Action, type ReadAction, type WriteKind } from '../resources/operations.js';
 import type { RelationshipDescription, ResourceDescription, ResourceName } from '../resources/description.js';
 import { resourceByType, resourceList, resources } from '../resources/registry.js';
 import type { Row, Services, WriteAnswer } from '../resources/service.js';
 import { CompoundBuilder, type IdentityObject, type Serializers } from './compound.js';
-import { errorResponse, internalError, JsonApiError, type ErrorScope } from './errors.js';
+import { ServiceError } from '../errors.js';
+import type { WriteKind } from '../resources/operations.js';
+import { allowOf, matchEndpoint, operationOf, ruleFor, type Endpoint, type EndpointRule } from './endpoints.js';
+import { errorResponse, internalError, JsonApiError, type ErrorResponse, type ErrorScope } from './errors.js';
 import { checkAccept, checkContentType } from './negotiation.js';
 import { parseParameters, readParameters, type CollectionParameters, type DocumentParameters } from './parameters.js';
-import { readRelationshipDocument, readResourceDocument } from './request-documents.js';
+import { localIdOf, readRelationshipDocument, readResourceDocument } from './request-documents.js';
 import { send, type Reply } from './responses.js';
 import { ResourceSerializer, type ResourceObject } from './serializer.js';
 
 export const JSONAPI_VERSION = { version: '1.1' } as const;
-
-/** The write a relationship endpoint's method asks for (JSON:API 1.1 §"Updating Relationships"). */
-const relationshipWrites: Record<string, WriteKind> = { POST: 'add', DELETE: 'remove', PATCH: 'replace' };
-
-/** Each endpoint's reads; its writes by method. The operation is the table's (src/resources/operations.ts). */
-const reads: Record<Endpoint['kind'], ReadAction> = { collection: 'list', resource: 'get', related: 'related', relationship: 'related' };
-const writes: Record<string, WriteKind> = { POST: 'create', PATCH: 'update', DELETE: 'delete' };
-
-function actionOf(endpoint: Endpoint, method: string): Action {
-  if (method === 'GET' || method === 'HEAD') return reads[endpoint.kind];
-  return (endpoint.kind === 'relationship' ? relationshipWrites : writes)[method]!;
-}
 
 /** An include path or a non-empty sparse fieldset asks to see the resources: a read. */
 function asksToRead(params: DocumentParameters): boolean {
   return params.include.size > 0 || [...params.fields.values()].some((fieldset) => fieldset.size > 0);
 }
 
-type Endpoint =
-  | { kind: 'collection'; type: string }
-  | { kind: 'resource'; type: string; id: string }
-  | { kind: 'related'; type: string; id: string; rel: string }
-  | { kind: 'relationship'; type: string; id: string; rel: string };
-
-const allowedMethods: Record<Endpoint['kind'], string[]> = {
-  collection: ['GET', 'HEAD', 'POST'],
-  resource: ['GET', 'HEAD', 'PATCH', 'DELETE'],
-  related: ['GET', 'HEAD'],
-  relationship: ['GET', 'HEAD', 'PATCH', 'POST', 'DELETE'],
-};
-
 const notFound = (detail: string) => new JsonApiError(404, 'not_found', detail);
 
+/** The endpoint table's match for a path under /v1 (./endpoints.ts), or 404. */
 function endpointOf(path: string): Endpoint {
   let segments: string[];
   try {
-    segments = path.replace(/\/+$/, '').split('/').slice(1).map(decodeURIComponent);
+    // One trailing slash is the demo's style; `/v1/courses//` keeps an empty id segment and matches nothing.
+    segments = path.replace(/\/$/, '').split('/').slice(1).map(decodeURIComponent);
   } catch {
     throw notFound('No such endpoint: the path is not valid percent-encoding.');
   }
-  const [type, id, third, fourth] = segments;
-  if (type && segments.length === 1) return { kind: 'collection', type };
-  if (type && id && segments.length === 2) return { kind: 'resource', type, id };
-  if (type && id && third && segments.length === 3) return { kind: 'related', type, id, rel: third };
-  if (type && id && third === 'relationships' && fourth && segments.length === 4) return { kind: 'relationship', type, id, rel: fourth };
+  const endpoint = matchEndpoint(segments);
+  if (endpoint) return endpoint;
   throw notFound(`No such endpoint: ${path}. Resource collections: ${resourceList.map((r) => `/v1/${r.type}`).join(', ')}.`);
+}
+
+/**
+ * A request's path and query as a valid URI reference (RFC 3986 §3.3, §3.4):
+ * WHATWG URLs leave `[`, `]`, `^`, `|`, `{`, `}`, `\`, a backtick and stray `%`
+ * raw, which are not allowed there. Everything else is kept as the client sent it.
+ */
+function uriOf(pathAndQuery: string): string {
+  return pathAndQuery.replace(/%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]/g, (c) => encodeURIComponent(c));
+}
+
+/**
+ * Problems the rules refuse whatever their values (removing a member that
+ * needs its owner) are 403: JSON:API 1.1 §"Updating To-Many Relationships" and
+ * §"Updating a Resource's Relationships" ("MUST reject the entire update, and
+ * return a 403 Forbidden"). Beside other problems the document stays a 400,
+ * the most generally applicable status (§"Error Objects"), each error keeping its own.
+ */
+function refusalsAs403(error: unknown, response: ErrorResponse): ErrorResponse {
+  if (!(error instanceof ServiceError) || !error.problems.some((p) => p.refused)) return response;
+  const errors = response.document.errors.map((e, i) => (error.problems[i]?.refused ? { ...e, status: '403', code: 'refused', title: 'Forbidden' } : e));
+  return { ...response, status: errors.every((e) => e.status === '403') ? 403 : response.status, document: { ...response.document, errors } };
 }
 
 export interface JsonApiRoutesOptions {
@@ -93,11 +89,12 @@ export function jsonapiRoutes({ services, auth, publicUrl }: JsonApiRoutesOption
     const at = (n: number) => {
       const u = new URL(url);
       u.searchParams.set('page[number]', String(n));
-      return `${publicUrl}${u.pathname}${u.search}`.replace(/%5B/g, '[').replace(/%5D/g, ']');
+      // URLSearchParams percent-encodes `[` and `]` (RFC 3986 allows them only in a host).
+      return `${publicUrl}${u.pathname}${u.search}`;
     };
     const n = params.page.number;
     return {
-      links: { self: `${publicUrl}${url.pathname}${url.search}`, first: at(1), last: at(pages), prev: n > 1 ? at(Math.min(n - 1, pages)) : null, next: n < pages ? at(n + 1) : null },
+      links: { self: `${publicUrl}${uriOf(url.pathname + url.search)}`, first: at(1), last: at(pages), prev: n > 1 ? at(Math.min(n - 1, pages)) : null, next: n < pages ? at(n + 1) : null },
       meta: { pagination: { page: n, pages, count: total } },
     };
   }
@@ -127,17 +124,17 @@ export function jsonapiRoutes({ services, auth, publicUrl }: JsonApiRoutesOption
     return { jsonapi: JSONAPI_VERSION, data: serializer.linkageData(rel.field, value), links: serializer.relationshipLinks(row.id, rel.external) };
   }
 
-  async function handle(req: Request, ctx: RequestContext, endpoint: Endpoint, url: URL, scope: ErrorScope): Promise<Reply> {
+  async function handle(req: Request, ctx: RequestContext, endpoint: Endpoint, rule: EndpointRule, url: URL, scope: ErrorScope): Promise<Reply> {
     const d = resourceByType(endpoint.type);
     if (!d) throw notFound(`${endpoint.type} is not a resource collection; collections: ${resourceList.map((r) => r.type).join(', ')}.`);
     scope.description = d;
     const service = services[d.name];
     const query = readParameters(url.searchParams);
-    const self = `${publicUrl}${url.pathname}${url.search}`;
+    const self = `${publicUrl}${uriOf(url.pathname + url.search)}`;
 
     switch (endpoint.kind) {
       case 'collection': {
-        if (req.method === 'POST') {
+        if (rule.action === 'create') {
           const params = parseParameters(d, query, 'single');
           const shows = service.authorizeWrite(ctx, 'create', { asksToRead: asksToRead(params) });
           scope.idInBody = true;
@@ -145,31 +142,34 @@ export function jsonapiRoutes({ services, auth, publicUrl }: JsonApiRoutesOption
           const row = await service.create(ctx, input);
           const location = serializers[d.name].selfUrl(row.id);
           const document = await singleDocument(ctx, d, row, params, location, shows);
-          return { status: 201, document, headers: { Location: location } };
+          // The client's local id (JSON:API 1.1 `lid`), so it can tell which resource it created.
+          const lid = localIdOf(req.body);
+          if (lid !== undefined && document.data) document.data = { ...document.data, meta: { lid } };
+          return { status: rule.status, document, headers: { Location: location } };
         }
         const params = parseParameters(d, query, 'collection');
         scope.filterParameters = params.filterParameters;
         const page = await service.list(ctx, params.list);
         const paging = pageLinks(url, page.total, params);
-        return { status: 200, document: { jsonapi: JSONAPI_VERSION, ...(await resourcesDocument(ctx, d, page.rows, params)), ...paging } };
+        return { status: rule.status, document: { jsonapi: JSONAPI_VERSION, ...(await resourcesDocument(ctx, d, page.rows, params)), ...paging } };
       }
       case 'resource': {
-        if (req.method === 'DELETE') {
+        if (rule.action === 'delete') {
           parseParameters(d, query, 'relationship');
           service.authorizeWrite(ctx, 'delete');
           await service.delete(ctx, endpoint.id);
-          return { status: 204 };
+          return { status: rule.status };
         }
         const params = parseParameters(d, query, 'single');
-        if (req.method === 'PATCH') {
+        if (rule.action === 'update') {
           const shows = service.authorizeWrite(ctx, 'update', { asksToRead: asksToRead(params) });
           scope.idInBody = true;
           const input = readResourceDocument(req.body, d, 'update', endpoint.id);
           const row = await service.update(ctx, endpoint.id, input);
-          return { status: 200, document: await singleDocument(ctx, d, row, params, serializers[d.name].selfUrl(row.id), shows) };
+          return { status: rule.status, document: await singleDocument(ctx, d, row, params, serializers[d.name].selfUrl(row.id), shows) };
         }
         const row = await service.get(ctx, endpoint.id);
-        return { status: 200, document: await singleDocument(ctx, d, row, params, self) };
+        return { status: rule.status, document: await singleDocument(ctx, d, row, params, self) };
       }
       case 'related': {
         const rel = relationshipOf(d, endpoint.rel);
@@ -179,7 +179,7 @@ export function jsonapiRoutes({ services, auth, publicUrl }: JsonApiRoutesOption
           const params = parseParameters(target, query, 'collection');
           scope.filterParameters = params.filterParameters;
           const page = await service.relatedPage(ctx, endpoint.id, rel.field, params.list);
-          return { status: 200, document: { jsonapi: JSONAPI_VERSION, ...(await resourcesDocument(ctx, target, page.rows, params)), ...pageLinks(url, page.total, params) } };
+          return { status: rule.status, document: { jsonapi: JSONAPI_VERSION, ...(await resourcesDocument(ctx, target, page.rows, params)), ...pageLinks(url, page.total, params) } };
         }
         const params = parseParameters(target, query, 'single');
         const parent = await service.get(ctx, endpoint.id);
@@ -188,26 +188,25 @@ export function jsonapiRoutes({ services, auth, publicUrl }: JsonApiRoutesOption
             ? ((await services[rel.target].getMany(ctx, [parent[rel.foreignKey] as string]))[0] ?? null)
             : null
           : ((await service.related(ctx, rel.field, [endpoint.id])).get(endpoint.id)?.[0] ?? null);
-        return { status: 200, document: await singleDocument(ctx, target, row, params, self) };
+        return { status: rule.status, document: await singleDocument(ctx, target, row, params, self) };
       }
       case 'relationship': {
         const rel = relationshipOf(d, endpoint.rel);
         parseParameters(d, query, 'relationship');
         scope.relationshipBody = true;
-        if (req.method === 'GET' || req.method === 'HEAD') return { status: 200, document: await linkageDocument(ctx, d, endpoint.id, rel) };
-        if ((req.method === 'POST' || req.method === 'DELETE') && !rel.toMany) {
-          // JSON:API 1.1 defines POST and DELETE on to-many relationships only.
-          throw new JsonApiError(405, 'method_not_allowed', `${rel.external} is a to-one relationship: replace it with PATCH.`, undefined, { Allow: 'GET, HEAD, PATCH' });
+        if (rule.action === 'related') return { status: rule.status, document: await linkageDocument(ctx, d, endpoint.id, rel) };
+        if (rule.toManyOnly && !rel.toMany) {
+          throw new JsonApiError(405, 'method_not_allowed', `${rel.external} is a to-one relationship: replace it with PATCH.`, undefined, { Allow: allowOf('relationship', false) });
         }
-        const shows = service.authorizeWrite(ctx, relationshipWrites[req.method]!);
+        const shows = service.authorizeWrite(ctx, rule.action as WriteKind);
         const value = readRelationshipDocument(req.body, rel);
-        if (req.method === 'PATCH') await service.setRelationship(ctx, endpoint.id, rel.field, value);
-        else if (req.method === 'POST') await service.addToRelationship(ctx, endpoint.id, rel.field, value as string[]);
+        if (rule.action === 'replace') await service.setRelationship(ctx, endpoint.id, rel.field, value);
+        else if (rule.action === 'add') await service.addToRelationship(ctx, endpoint.id, rel.field, value as string[]);
         else await service.removeFromRelationship(ctx, endpoint.id, rel.field, value as string[]);
         // 200 with the relationship as it now is (§"Updating Relationships": allowed, and it shows what the server did);
         // 204 No Content, also allowed there, for a caller who may not read it.
-        if (shows === 'identity') return { status: 204 };
-        return { status: 200, document: await linkageDocument(ctx, d, endpoint.id, rel) };
+        if (shows === 'identity') return { status: rule.identityOnly ?? 204 };
+        return { status: rule.status, document: await linkageDocument(ctx, d, endpoint.id, rel) };
       }
     }
   }
@@ -217,33 +216,35 @@ export function jsonapiRoutes({ services, auth, publicUrl }: JsonApiRoutesOption
     const scope: ErrorScope = {};
     try {
       const endpoint = endpointOf(req.path);
-      const allowed = allowedMethods[endpoint.kind];
-      if (!allowed.includes(req.method)) {
-        throw new JsonApiError(405, 'method_not_allowed', `${req.method} is not allowed here; allowed: ${allowed.join(', ')}.`, undefined, { Allow: allowed.join(', ') });
+      const rule = ruleFor(endpoint.kind, req.method);
+      if (!rule) {
+        const allowed = allowOf(endpoint.kind);
+        throw new JsonApiError(405, 'method_not_allowed', `${req.method} is not allowed here; allowed: ${allowed}.`, undefined, { Allow: allowed });
       }
       checkAccept(req.headers.accept);
-      const hasBody = req.method === 'POST' || req.method === 'PATCH' || (req.method === 'DELETE' && endpoint.kind === 'relationship');
+      const hasBody = rule.request !== undefined;
       if (hasBody) checkContentType(req.headers['content-type']);
       // Who is asking, and may they do this at all, before a byte of the body
       // is read: an unauthenticated upload is answered at once, not after up
       // to the body limit has trickled in. (A JSON access_token member, RFC
       // 6750 §2.2's body form, is then refused by the document reader.)
       const ctx = await auth.build(req);
-      ctx.authorize(operationFor(actionOf(endpoint, req.method)));
+      ctx.authorize(operationOf(rule));
       if (hasBody) await new Promise<void>((resolve, reject) => readBody(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
       const url = new URL(req.originalUrl, 'http://request.invalid');
-      send(req, res, await handle(req, ctx, endpoint, url, scope));
+      send(req, res, await handle(req, ctx, endpoint, rule, url, scope));
     } catch (error) {
       // A body left unread (refused before it was read, or too large) is not
       // drained from a possibly slow client: close the connection after the
       // answer (RFC 9112 §9.6).
       if (!req.complete) res.setHeader('Connection', 'close');
-      const response = errorResponse(error, scope);
-      if (!response) {
+      const known = errorResponse(error, scope);
+      if (!known) {
         req.log?.error({ err: error }, 'JSON:API request failed');
         send(req, res, { status: 500, document: { jsonapi: JSONAPI_VERSION, ...internalError.document } });
         return;
       }
+      const response = refusalsAs403(error, known);
       if (response.status >= 500) req.log?.warn({ err: error }, 'JSON:API request failed');
       send(req, res, { status: response.status, headers: response.headers, document: { jsonapi: JSONAPI_VERSION, ...response.document } });
     }

@@ -25,6 +25,8 @@ export interface ResourceObject {
   attributes: Record<string, unknown>;
   relationships?: Record<string, RelationshipObject>;
   links: { self: string };
+  /** Only the client's `lid`, echoed in the answer to a create. */
+  meta?: { lid: string };
 }
 
 interface AttributePlan {
