@@ -1,0 +1,14 @@
+// People: a name, and optionally the instructor and the student they are.
+import { commonAttributes, defineResource, idFilter, textLookups } from '../description.js';
+
+export default defineResource({
+  model: 'Person',
+  type: 'people',
+  attributes: [...commonAttributes, { field: 'name', external: 'name', sortable: true }],
+  relationships: [
+    { field: 'instructor', external: 'instructor' },
+    { field: 'student', external: 'student' },
+  ],
+  filters: [idFilter, { external: 'name', path: 'name', lookups: textLookups }],
+  searchPaths: ['name', 'instructor.courseTerms.course.courseName'],
+});
