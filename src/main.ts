@@ -1,6 +1,7 @@
 // `npm start`: read the settings, start the server, stop cleanly on a signal.
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config.js';
+import { ResourceSchemaError } from './resources/schema-check.js';
 import { startServer } from './server.js';
 
 async function main(): Promise<void> {
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // A description that disagrees with the schema: the list of fields is the whole story.
+  console.error(error instanceof ResourceSchemaError ? error.message : error);
   process.exit(1);
 });

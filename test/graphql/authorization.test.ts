@@ -3,6 +3,7 @@
 // the right scope → past the policy. Bad tokens are HTTP 401 with the
 // RFC 6750 challenge, as on the REST door.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { resourceList } from '../../src/resources/registry.js';
 import { codes } from './support/client.js';
 import { committedSchema, rootOperations } from './support/operations.js';
 import { startGraphQLRig, type GraphQLTestRig } from './support/setup.js';
@@ -22,9 +23,13 @@ describe('default policy', () => {
   });
   afterAll(async () => rig?.stop());
 
-  test('the matrix covers all 6 resources', () => {
-    expect(operations.filter((o) => o.kind === 'query')).toHaveLength(12);
-    expect(operations.filter((o) => o.kind === 'mutation').length).toBeGreaterThanOrEqual(6 * 3 + 12);
+  test('the matrix covers every resource of the registry', () => {
+    // Per resource: one and list; create, update, delete; set per relationship, add and remove per to-many one.
+    const queries = resourceList.length * 2;
+    const mutations = resourceList.reduce((n, d) => n + 3 + d.relationships.reduce((m, r) => m + (r.toMany ? 3 : 1), 0), 0);
+    expect(operations.filter((o) => o.kind === 'query')).toHaveLength(queries);
+    expect(operations.filter((o) => o.kind === 'mutation')).toHaveLength(mutations);
+    for (const d of resourceList) expect(operations.map((o) => o.field)).toEqual(expect.arrayContaining([`create${d.graphqlName}`, `update${d.graphqlName}`, `delete${d.graphqlName}`]));
   });
 
   test.each(operations.map((o) => [`${o.kind} ${o.field} needs ${o.needs}`, o] as const))('%s', async (_name, op) => {
