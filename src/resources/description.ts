@@ -137,6 +137,9 @@ export interface ResourceDescription {
 /** Types a description file's default export. */
 export const defineResource = (definition: ResourceDefinition): ResourceDefinition => definition;
 
+/** Fields the services record on every write (who and when): every model must have them. */
+export const auditFields = { lastModUserName: 'String', lastModDate: 'DateTime' } as const;
+
 /** Every model carries these, as the original demo's CommonModel did. */
 export const commonAttributes: readonly AttributeDefinition[] = [
   { field: 'effectiveStartDate', external: 'effective_start_date', sortable: true },

@@ -3,6 +3,7 @@
 // description stops the server with a message naming the resource and field,
 // instead of failing a request later.
 import {
+  auditFields,
   column,
   textOnlyLookups,
   words,
@@ -168,8 +169,6 @@ function checkAttribute(d: ResourceDescription, model: PrismaModel, a: Attribute
   if (a.unique !== facts.unique) problems.push(`${at}: the description says it is ${a.unique ? '' : 'not '}unique; ${says}.`);
   if (!same(a.enumValues, facts.enumValues)) problems.push(`${at}: the description's values are ${JSON.stringify(a.enumValues ?? null)}; Prisma's enum ${field!.type} has ${JSON.stringify(facts.enumValues ?? null)}.`);
   if (a.column !== facts.column) problems.push(`${at}: the description says column ${a.column}; ${says} in column ${facts.column}.`);
-  // The regex filter runs SQL on the column it finds by the external name.
-  if (a.external !== facts.column) problems.push(`${at}: the external name must be the SQL column (${facts.column}): @map the field so, or rename.`);
   if (a.length !== undefined) {
     if (a.type !== 'string') problems.push(`${at}: an exact length applies to text; ${says}.`);
     else if (!Number.isSafeInteger(a.length) || a.length < 1) problems.push(`${at}: the exact length ${a.length} is not a positive whole number.`);
@@ -215,8 +214,12 @@ function checkRelationship(
   if (fk && (fk.dbName ?? fk.name) !== column(fk.name)) problems.push(`${at}: its foreign key ${fk.name} is stored in column ${fk.dbName ?? fk.name}; @map it to ${column(fk.name)}.`);
 }
 
-/** A field Prisma requires with no default must be settable, or no create can succeed. */
+/** A field Prisma requires with no default must be settable, or no create can succeed; the audit fields must be there. */
 function checkRequiredColumns(d: ResourceDescription, model: PrismaModel, problems: string[]): void {
+  for (const [name, type] of Object.entries(auditFields)) {
+    const f = fieldOf(model, name);
+    if (f?.type !== type || f.isList) problems.push(`${d.type} (${model.name}.${name}): the services record it on every write; the model needs ${name} ${type}${type === 'String' ? '? @db.VarChar(80)' : ' @default(now()) @db.Date'}${f ? `, not ${schemaType(f)}` : ''}.`);
+  }
   for (const f of model.fields) {
     if (f.kind === 'object' || f.isId || !f.isRequired || f.hasDefaultValue || f.isUpdatedAt) continue;
     const relation = model.fields.find((r) => r.relationFromFields?.includes(f.name));

@@ -155,6 +155,17 @@ describe('a wrong description fails the check, naming the resource and field', (
     expect(owner).toBeDefined();
   });
 
+  test('a model without the audit fields the services write', () => {
+    const [owner] = resourceList;
+    const model = dm.models.find((m) => m.name === owner!.prismaModel)!;
+    const without = { ...dm, models: dm.models.map((m) => (m === model ? { ...m, fields: m.fields.filter((f) => f.name !== 'lastModDate') } : m)) };
+    const definitions = resourceDefinitions.map((d) => (d.model === owner!.prismaModel ? { ...d, attributes: d.attributes.filter((a) => a.field !== 'lastModDate') } : d));
+    const described = describeResources(definitions, without);
+    expect([...described.problems, ...checkDescriptions(described.descriptions, without)]).toEqual([
+      `${owner!.type} (${model.name}.lastModDate): the services record it on every write; the model needs lastModDate DateTime @default(now()) @db.Date.`,
+    ]);
+  });
+
   test('the start-up error lists every problem', () => {
     const error = new ResourceSchemaError(['courses.a (Course.a): one.', 'courses.b (Course.b): two.']);
     expect(error.message).toBe('The resource descriptions (src/resources/descriptions) do not match prisma/schema.prisma:\n  - courses.a (Course.a): one.\n  - courses.b (Course.b): two.');
