@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { applyMigrations } from './db/migrations.js';
-import { loadDemoDataIfEmpty } from './db/demo-data.js';
+import { loadDemoDataIfEmpty } from './resources/demo-data.js';
 import { createApp, type AppHandle } from './http/app.js';
 import { createLogger, type Logger } from './http/logger.js';
 

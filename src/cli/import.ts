@@ -1,7 +1,7 @@
 // npm run db:import -- FILE.json : bulk-loads a catalogue, reporting invalid rows.
 import cliProgress from 'cli-progress';
-import { systemContext } from '../auth/types.js';
-import { importCatalogue, readCatalogue } from '../db/import.js';
+import { importCatalogue, readCatalogue } from '../resources/import.js';
+import { systemContext } from '../resources/request-context.js';
 import { createServices } from '../resources/service.js';
 import { openConfiguredDatabase, where } from './database.js';
 

@@ -1,6 +1,7 @@
 // Maps what the database says to the services' error vocabulary, once.
 import { ConflictError, NotFoundError, QueryTimeoutError, ServiceError, UnavailableError, ValidationError, type ErrorSource } from '../errors.js';
 import { words, type ResourceDescription } from './description.js';
+import { fieldMessages } from './validation.js';
 
 interface PrismaLikeError {
   code?: string;
@@ -61,7 +62,7 @@ function conflict(description: ResourceDescription, error: PrismaLikeError): Con
     }
   }
   const what = names.length ? names.join(' and ') : 'these values';
-  return new ConflictError(`${description.label} with this ${what} already exists.`, source);
+  return new ConflictError(fieldMessages.taken(description.label, what), source);
 }
 
 export function mapDatabaseError(description: ResourceDescription, error: unknown): unknown {

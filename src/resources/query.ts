@@ -1,9 +1,10 @@
 // The questions both doors ask of a list, in the services' own terms, and
 // their translation into a Prisma `where` / `orderBy`.
 import { ValidationError, type Problem } from '../errors.js';
-import type { AttributeDescription, Lookup, ResourceDescription } from './description.js';
+import { textOnlyLookups, type AttributeDescription, type Lookup, type ResourceDescription } from './description.js';
 import { defaultRegexLimits, screenRegex } from './regex-screen.js';
 import { resources } from './registry.js';
+import { filterValueProblem, searchWords } from './list-policy.js';
 import { coerceFilterValue, nullCharacters } from './validation.js';
 
 export type FilterValue = string | number | boolean | Date | null;
@@ -25,16 +26,18 @@ export interface ListQuery {
   filters?: readonly FieldFilter[];
   search?: string;
   sort?: readonly SortField[];
+  /** Records to skip (default 0); see list-policy.ts. */
   offset?: number;
+  /** The page size (default and maximum: list-policy.ts). */
   limit?: number;
+  /** Page-number paging (1-based) instead of `offset`: skips (page - 1) × the page size used. */
+  page?: number;
 }
 
 export type Where = Record<string, unknown>;
 
 /** Regex filters run as SQL (Prisma has no regex operator): they ask for matching ids. */
 export type RegexLookup = (table: string, column: string, pattern: string, source: FieldFilter) => Promise<string[]>;
-
-const maxSearchWords = 10;
 
 interface ResolvedPath {
   /** Relation hops from the resource to the leaf model. */
@@ -86,8 +89,6 @@ function condition(lookup: Lookup, value: unknown): Record<string, unknown> {
   }
 }
 
-const stringOnly: readonly Lookup[] = ['iexact', 'contains', 'icontains', 'regex'];
-
 export async function buildWhere(description: ResourceDescription, query: ListQuery, regex: RegexLookup): Promise<Where> {
   const problems: Problem[] = [];
   const and: Where[] = [];
@@ -104,8 +105,14 @@ export async function buildWhere(description: ResourceDescription, query: ListQu
       problems.push({ detail: `The lookup "${filter.lookup}" is not allowed on ${filter.path}; allowed: ${allowed.lookups.join(', ')}.`, source });
       continue;
     }
+    // The list policy's null and `in` rules, before any value is read.
+    const valueProblem = filterValueProblem(filter.lookup, filter.value, resolved.attribute !== 'id' && resolved.attribute.nullable);
+    if (valueProblem) {
+      problems.push({ detail: valueProblem, source });
+      continue;
+    }
     const type = resolved.attribute === 'id' ? 'uuid' : resolved.attribute.type;
-    if (stringOnly.includes(filter.lookup) && type !== 'string') {
+    if (textOnlyLookups.includes(filter.lookup) && type !== 'string') {
       problems.push({ detail: `The lookup "${filter.lookup}" applies to text only; ${filter.path} is ${type}.`, source });
       continue;
     }
@@ -116,7 +123,7 @@ export async function buildWhere(description: ResourceDescription, query: ListQu
         const screened = screenRegex(pattern, defaultRegexLimits, regexSpent);
         if (screened.refusal) throw new ValidationError(screened.refusal, source);
         regexSpent += screened.cost;
-        const column = resolved.attribute === 'id' ? 'id' : resolved.attribute.external;
+        const column = resolved.attribute === 'id' ? 'id' : resolved.attribute.column;
         const ids = await regex(resolved.leaf.table, column, pattern, filter);
         and.push(nest(resolved.hops, { id: { in: ids } }));
         continue;
@@ -132,12 +139,9 @@ export async function buildWhere(description: ResourceDescription, query: ListQu
     }
   }
   if (query.search !== undefined) {
-    const searchWords = query.search.trim().split(/\s+/).filter(Boolean);
+    const words = searchWords(query.search, { kind: 'search' }, problems);
     if (query.search.includes('\0')) problems.push({ detail: nullCharacters, source: { kind: 'search' } });
-    if (searchWords.length > maxSearchWords) {
-      problems.push({ detail: `A search may have at most ${maxSearchWords} words.`, source: { kind: 'search' } });
-    }
-    for (const word of searchWords.slice(0, maxSearchWords).filter((w) => !w.includes('\0'))) {
+    for (const word of words.filter((w) => !w.includes('\0'))) {
       and.push({
         OR: description.searchPaths.map((path) => {
           const resolved = resolvePath(description, path)!;

@@ -9,6 +9,19 @@ const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** DRF's CharField message; PostgreSQL text cannot hold U+0000. */
 export const nullCharacters = 'Null characters are not allowed.';
 
+/** The messages about a record's fields and ids, for attributes and relationships alike (DRF's wording where it has one). */
+export const fieldMessages = {
+  required: 'This field is required.',
+  mayNotBeNull: 'This field may not be null.',
+  invalidId: 'Must be a valid UUID.',
+  notAnAttribute: (name: string, type: string) => `${name} is not an attribute of ${type}.`,
+  notARelationship: (name: string, type: string) => `${name} is not a relationship of ${type}.`,
+  /** `course "…" not found.` */
+  notFound: (label: string, ids: readonly string[]) => `${label} ${ids.map((id) => JSON.stringify(id)).join(', ')} not found.`,
+  /** `course with this course identifier already exists.` (DRF's unique validator) */
+  taken: (label: string, what: string) => `${label} with this ${what} already exists.`,
+} as const;
+
 export const isUuid = (value: unknown): value is string => typeof value === 'string' && uuidPattern.test(value);
 
 /** "YYYY-MM-DD" → a Date at UTC midnight, or undefined if it is not a real date. */
@@ -26,7 +39,7 @@ export function formatDate(value: Date | null | undefined): string | null {
 /** One attribute value from a client → the value stored, or a problem. */
 export function checkValue(attribute: AttributeDescription, value: unknown): { value?: unknown; problem?: string } {
   if (value === null) {
-    return attribute.nullable ? { value: null } : { problem: 'This field may not be null.' };
+    return attribute.nullable ? { value: null } : { problem: fieldMessages.mayNotBeNull };
   }
   switch (attribute.type) {
     case 'string': {
@@ -86,7 +99,7 @@ export function checkAttributes(
     const attribute = description.attributes.find((a) => a.field === name);
     const source: ErrorSource = { kind: 'attribute', name };
     if (!attribute) {
-      problems.push({ detail: `${name} is not an attribute of ${description.type}.`, source });
+      problems.push({ detail: fieldMessages.notAnAttribute(name, description.type), source });
       continue;
     }
     if (attribute.readOnly || value === undefined) continue;
@@ -97,7 +110,7 @@ export function checkAttributes(
   if (mode === 'create') {
     for (const attribute of description.attributes) {
       if (attribute.required && attributes[attribute.field] === undefined) {
-        problems.push({ detail: 'This field is required.', source: { kind: 'attribute', name: attribute.field } });
+        problems.push({ detail: fieldMessages.required, source: { kind: 'attribute', name: attribute.field } });
       }
     }
   }

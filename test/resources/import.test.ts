@@ -1,9 +1,9 @@
 // Bulk import: valid rows load, each invalid row is reported by row and field.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { systemContext } from '../../src/auth/types.js';
+import { systemContext } from '../../src/resources/request-context.js';
 import type { Database } from '../../src/db/database.js';
-import { importCatalogue, readCatalogue } from '../../src/db/import.js';
-import { demoCataloguePath, loadDemoDataIfEmpty } from '../../src/db/demo-data.js';
+import { importCatalogue, readCatalogue } from '../../src/resources/import.js';
+import { demoCataloguePath, loadDemoDataIfEmpty } from '../../src/resources/demo-data.js';
 import { createServices } from '../../src/resources/service.js';
 import { createTestDatabase } from '../support/database.js';
 

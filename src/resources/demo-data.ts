@@ -1,10 +1,11 @@
 // Loads the bundled demo catalogue (prisma/demo, CC BY-NC-SA 4.0, see its
-// README) into an empty database on start (DEMO_DATA=1, the default).
-import { systemContext } from '../auth/types.js';
+// README) into an empty database on start (DEMO_DATA=1, the default), through
+// the import use case.
+import type { Database } from '../db/database.js';
 import { projectPath } from '../paths.js';
-import { createServices } from '../resources/service.js';
-import type { Database } from './database.js';
 import { importCatalogue, readCatalogue, type ImportSummary } from './import.js';
+import { systemContext } from './request-context.js';
+import { createServices } from './service.js';
 
 export const demoCataloguePath = projectPath('prisma/demo/demo-catalogue.json');
 

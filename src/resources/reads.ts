@@ -1,0 +1,159 @@
+// Reading a resource: lists under the list policy (list-policy.ts), one
+// record, many by id, related records of many parents in one query, and
+// linkage. Each read asks the policy for its operation (operations.ts) first.
+import { NotFoundError, ValidationError, type Problem } from '../errors.js';
+import type { RelationshipDescription } from './description.js';
+import { mapDatabaseError } from './database-errors.js';
+import { pageNumberOffset, pageOffset, pageSize, refuse, type ListOptions } from './list-policy.js';
+import { operationFor } from './operations.js';
+import { buildOrderBy, buildWhere, type FieldFilter, type ListQuery, type Where } from './query.js';
+import type { RequestContext } from './request-context.js';
+import type { Linkage, ResourceStore, Row } from './sql.js';
+import { fieldMessages, isUuid } from './validation.js';
+
+export interface Page {
+  rows: Row[];
+  total: number;
+  /** The page size used (the list policy's default, or the request's, capped where the door asked for that). */
+  limit: number;
+  /** Records skipped before the page. */
+  offset: number;
+}
+
+export interface ListCall extends ListOptions {
+  /** Only rows within one parent's relationship (the related endpoint). */
+  within?: Where;
+}
+
+export const notARelationship = (store: ResourceStore, field: string) =>
+  new ValidationError(fieldMessages.notARelationship(field, store.description.type), { kind: 'relationship', name: field });
+
+export const notFound = (store: ResourceStore, id: string) => new NotFoundError(fieldMessages.notFound(store.description.label, [id]), { kind: 'id' });
+
+export class ResourceReads {
+  constructor(
+    private readonly store: ResourceStore,
+    private readonly reads: (store: ResourceStore) => ResourceReads,
+  ) {}
+
+  private relationship(field: string): RelationshipDescription {
+    const rel = this.store.relationship(field);
+    if (!rel) throw notARelationship(this.store, field);
+    return rel;
+  }
+
+  /** The `where` of a list: filters and search, optionally within one parent's relationship. */
+  async where(query: ListQuery, within?: Where): Promise<Where> {
+    const where = await buildWhere(this.store.description, query, (table, column, pattern, filter) => this.regexIds(table, column, pattern, filter));
+    return within ? { AND: [where, within] } : where;
+  }
+
+  /** A page of the list: the list policy's page size (options: the door's), filters, search and sort. */
+  async list(ctx: RequestContext, query: ListQuery = {}, call: ListCall = {}): Promise<Page> {
+    ctx.authorize(operationFor('list'));
+    const problems: Problem[] = [];
+    const limit = pageSize(query.limit, { kind: 'page', name: 'limit' }, problems, call);
+    const offset =
+      query.page !== undefined
+        ? pageNumberOffset(query.page, limit, { kind: 'page', name: 'page' }, problems)
+        : pageOffset(query.offset, { kind: 'page', name: 'offset' }, problems);
+    refuse(problems);
+    const where = await this.where(query, call.within);
+    const orderBy = buildOrderBy(this.store.description, query.sort);
+    const { delegate } = this.store;
+    return this.store.run(async () => {
+      const [rows, total] = await Promise.all([delegate.findMany({ where, orderBy, skip: offset, take: limit }), delegate.count({ where })]);
+      return { rows, total, limit, offset };
+    });
+  }
+
+  /** How many rows the list has (filters and search; no page). */
+  async count(ctx: RequestContext, query: ListQuery = {}, within?: Where): Promise<number> {
+    ctx.authorize(operationFor('list'));
+    const where = await this.where(query, within);
+    return this.store.run(() => this.store.delegate.count({ where }));
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<Row> {
+    ctx.authorize(operationFor('get'));
+    const row = isUuid(id) ? await this.store.run(() => this.store.delegate.findUnique({ where: { id } })) : null;
+    if (!row) throw notFound(this.store, id);
+    return row;
+  }
+
+  /** Rows by id, in no particular order; unknown ids are left out (for loaders). */
+  async getMany(ctx: RequestContext, ids: readonly string[]): Promise<Row[]> {
+    ctx.authorize(operationFor('get'));
+    const valid = [...new Set(ids.filter(isUuid))];
+    if (!valid.length) return [];
+    return this.store.run(() => this.store.delegate.findMany({ where: { id: { in: valid } } }));
+  }
+
+  /**
+   * The related rows of many parents in one query: parent id → rows of the
+   * relationship's target, filtered and sorted by `query` (no paging).
+   */
+  async related(ctx: RequestContext, field: string, parentIds: readonly string[], query: ListQuery = {}): Promise<Map<string, Row[]>> {
+    ctx.authorize(operationFor('related'));
+    const rel = this.relationship(field);
+    const target = this.store.of(rel.target);
+    const inverse = this.store.inverse(rel);
+    const ids = [...new Set(parentIds.filter(isUuid))];
+    const result = new Map<string, Row[]>(ids.map((id) => [id, []]));
+    if (!ids.length) return result;
+    const where = await this.reads(target).where(query, inverseCondition(inverse, ids));
+    const orderBy = buildOrderBy(target.description, query.sort);
+    const rows = await target.run(() =>
+      target.delegate.findMany({
+        where,
+        orderBy,
+        ...(inverse.foreignKey ? {} : { include: { [inverse.field]: inverse.toMany ? { select: { id: true }, where: { id: { in: ids } } } : { select: { id: true } } } }),
+      }),
+    );
+    for (const row of rows) {
+      const owners = inverse.foreignKey
+        ? [row[inverse.foreignKey] as string]
+        : inverse.toMany
+          ? (row[inverse.field] as { id: string }[]).map((o) => o.id)
+          : [(row[inverse.field] as { id: string } | null)?.id];
+      if (!inverse.foreignKey) delete row[inverse.field];
+      for (const owner of owners) if (owner) result.get(owner)?.push(row);
+    }
+    return result;
+  }
+
+  /** One parent's related rows, paged: the related endpoint (/v1/courses/ID/course_terms). */
+  async relatedPage(ctx: RequestContext, id: string, field: string, query: ListQuery = {}, options: ListOptions = {}): Promise<Page> {
+    await this.get(ctx, id);
+    const rel = this.relationship(field);
+    const target = this.store.of(rel.target);
+    return this.reads(target).list(ctx, query, { ...options, within: inverseCondition(this.store.inverse(rel), [id]) });
+  }
+
+  /**
+   * Resource linkage of many rows: id → relationship field → id(s), in one
+   * SQL query whatever the number of rows and relationships.
+   */
+  async linkage(ctx: RequestContext, ids: readonly string[], fields: readonly string[]): Promise<Map<string, Linkage>> {
+    ctx.authorize(operationFor('related'));
+    const rels = fields.map((f) => this.relationship(f));
+    return this.store.linkage([...new Set(ids.filter(isUuid))], rels);
+  }
+
+  /** Ids of rows whose column matches a POSIX regular expression (PostgreSQL `~`). */
+  private async regexIds(table: string, column: string, pattern: string, filter: FieldFilter): Promise<string[]> {
+    try {
+      return await this.store.regexIds(table, column, pattern);
+    } catch (error) {
+      const mapped = mapDatabaseError(this.store.description, error);
+      if (mapped !== error) throw mapped;
+      throw new ValidationError(`"${pattern}" is not a valid regular expression.`, { kind: 'filter', name: `${filter.path}.regex` });
+    }
+  }
+}
+
+/** A `where` on the target model: rows related to one of these parents. */
+function inverseCondition(inverse: RelationshipDescription, parentIds: readonly string[]): Where {
+  if (inverse.foreignKey) return { [inverse.foreignKey]: { in: parentIds } };
+  return { [inverse.field]: inverse.toMany ? { some: { id: { in: parentIds } } } : { is: { id: { in: parentIds } } } };
+}

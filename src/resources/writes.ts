@@ -1,0 +1,194 @@
+// Writing a resource: create, update, delete and relationship edits, each
+// asking the policy for its operation (operations.ts), with the attribute
+// rules (validation.ts) and the relationship rules (relationship-rules.ts),
+// and the audit fields from the caller.
+import { ConflictError, NotFoundError, ValidationError, type Problem } from '../errors.js';
+import type { RelationshipDescription } from './description.js';
+import { operationFor, type WriteKind } from './operations.js';
+import type { ResourceReads } from './reads.js';
+import { notARelationship, notFound } from './reads.js';
+import {
+  checkLink,
+  currentMembers,
+  dropsOwnedMember,
+  holders,
+  isOneToOne,
+  isProblem,
+  missingRequired,
+  missingTargets,
+  notFoundProblem,
+  ownerRequiredProblem,
+  relationshipMessages,
+  takenProblem,
+  type RelationshipValue,
+} from './relationship-rules.js';
+import { systemContext, type RequestContext } from './request-context.js';
+import type { ResourceStore, Row } from './sql.js';
+import { checkAttributes, fieldMessages, isUuid } from './validation.js';
+
+export interface WriteInput {
+  /** Client-generated id (create only). */
+  id?: string;
+  attributes?: Readonly<Record<string, unknown>>;
+  relationships?: Readonly<Record<string, RelationshipValue>>;
+}
+
+/**
+ * What the answer to a write may show: the written record as a read would
+ * (`record`), or only its identity, type and id (`identity`), for a caller
+ * who may write but not read.
+ */
+export type WriteAnswer = 'record' | 'identity';
+
+/** For the services' own look-ups during a write the policy already allowed. */
+const trustedReader = systemContext(null);
+
+/** The audit fields a write stores: who (the caller's actor name) and when. */
+export function audit(ctx: RequestContext): Record<string, unknown> {
+  return { lastModUserName: ctx.actorName, lastModDate: new Date() };
+}
+
+export class ResourceWrites {
+  constructor(
+    private readonly store: ResourceStore,
+    private readonly reads: ResourceReads,
+  ) {}
+
+  /**
+   * Everything a write needs of the policy, asked before anything is written:
+   * the write itself, and what its answer may show. A caller who may read gets
+   * the record back; one who may not gets its identity only, unless the
+   * request explicitly asks to see more of it (`asksToRead`: an include or a
+   * sparse fieldset, a GraphQL selection beyond id), which is then refused as
+   * the read it is. Doors call this first, then the write.
+   */
+  authorizeWrite(ctx: RequestContext, kind: WriteKind, options: { asksToRead?: boolean } = {}): WriteAnswer {
+    ctx.authorize(operationFor(kind));
+    const read = operationFor('get');
+    if (options.asksToRead) {
+      ctx.authorize(read);
+      return 'record';
+    }
+    return ctx.can(read) ? 'record' : 'identity';
+  }
+
+  async create(ctx: RequestContext, input: WriteInput): Promise<Row> {
+    ctx.authorize(operationFor('create'));
+    const problems: Problem[] = [];
+    if (input.id !== undefined && !isUuid(input.id)) problems.push({ detail: fieldMessages.invalidId, source: { kind: 'id' } });
+    const { data, problems: attributeProblems } = checkAttributes(this.store.description, input.attributes ?? {}, 'create');
+    problems.push(...attributeProblems);
+    const relationData = await this.relationshipData(input.relationships ?? {}, problems);
+    if (problems.length) throw new ValidationError(problems);
+    return this.store.run(() =>
+      this.store.delegate.create({ data: { ...(input.id ? { id: input.id } : {}), ...data, ...relationData, ...audit(ctx) } }),
+    );
+  }
+
+  async update(ctx: RequestContext, id: string, input: WriteInput): Promise<Row> {
+    ctx.authorize(operationFor('update'));
+    return this.write(ctx, id, input);
+  }
+
+  /** An update the policy allowed (as `update`, or as `replace` of a relationship). */
+  private async write(ctx: RequestContext, id: string, input: WriteInput): Promise<Row> {
+    await this.existing(id);
+    const problems: Problem[] = [];
+    const { data, problems: attributeProblems } = checkAttributes(this.store.description, input.attributes ?? {}, 'update');
+    problems.push(...attributeProblems);
+    const relationData = await this.relationshipData(input.relationships ?? {}, problems, id);
+    if (problems.length) throw new ValidationError(problems);
+    return this.store.run(() => this.store.delegate.update({ where: { id }, data: { ...data, ...relationData, ...audit(ctx) } }));
+  }
+
+  /**
+   * The row, or a 404, for a write: the policy was asked about the write
+   * itself, which does not need the `read` scope as well.
+   */
+  private existing(id: string): Promise<Row> {
+    return this.reads.get(trustedReader, id);
+  }
+
+  async delete(ctx: RequestContext, id: string): Promise<void> {
+    ctx.authorize(operationFor('delete'));
+    if (!isUuid(id)) throw notFound(this.store, id);
+    await this.store.run(() => this.store.delegate.delete({ where: { id } }));
+  }
+
+  /** Replaces a to-one (id or null) or a to-many (ids) relationship. */
+  async setRelationship(ctx: RequestContext, id: string, field: string, value: RelationshipValue): Promise<Row> {
+    ctx.authorize(operationFor('replace'));
+    return this.write(ctx, id, { relationships: { [field]: value } });
+  }
+
+  /** Adds members to a to-many relationship (already present ones are kept once). */
+  async addToRelationship(ctx: RequestContext, id: string, field: string, ids: readonly string[]): Promise<Row> {
+    return this.editMembers(ctx, id, field, ids, 'add');
+  }
+
+  /** Removes members from a to-many relationship (absent ones are ignored). */
+  async removeFromRelationship(ctx: RequestContext, id: string, field: string, ids: readonly string[]): Promise<Row> {
+    return this.editMembers(ctx, id, field, ids, 'remove');
+  }
+
+  private async editMembers(ctx: RequestContext, id: string, field: string, ids: readonly string[], kind: 'add' | 'remove'): Promise<Row> {
+    ctx.authorize(operationFor(kind));
+    const rel = this.store.relationship(field);
+    if (!rel) throw notARelationship(this.store, field);
+    if (!rel.toMany) throw new ValidationError(relationshipMessages.toOneOnly(field), { kind: 'relationship', name: field });
+    const existing = await this.existing(id);
+    const link = checkLink(this.store.description, field, ids);
+    if (isProblem(link)) throw new ValidationError([link]);
+    await this.checkExist(rel, link.ids);
+    if (kind === 'remove' && rel.membersRequireOwner) {
+      const current = (await currentMembers(this.store, rel, [id])).get(id) ?? [];
+      if (link.ids.some((m) => current.includes(m))) throw new ValidationError([ownerRequiredProblem(this.store, rel)]);
+      return existing;
+    }
+    const how = kind === 'add' ? 'connect' : 'disconnect';
+    return this.store.run(() =>
+      this.store.delegate.update({ where: { id }, data: { [field]: { [how]: link.ids.map((m) => ({ id: m })) }, ...audit(ctx) } }),
+    );
+  }
+
+  /** Existence: a linked id with no row is a 404 naming the relationship. */
+  private async checkExist(rel: RelationshipDescription, ids: readonly string[]): Promise<void> {
+    const missing = await missingTargets(this.store, rel, ids);
+    if (missing.size) throw new NotFoundError([notFoundProblem(this.store, rel, [...missing])]);
+  }
+
+  /** Checks relationship input (create without `id`, update with it) and returns the Prisma nested-write data for it. */
+  private async relationshipData(relationships: Readonly<Record<string, RelationshipValue>>, problems: Problem[], id?: string): Promise<Record<string, unknown>> {
+    const data: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(relationships)) {
+      const link = checkLink(this.store.description, field, value);
+      if (isProblem(link)) {
+        problems.push(link);
+        continue;
+      }
+      const { rel, ids } = link;
+      if (!rel.toMany && !ids.length) {
+        if (id) data[field] = { disconnect: true };
+        continue;
+      }
+      await this.checkExist(rel, ids);
+      if (rel.toMany) {
+        if (id && rel.membersRequireOwner) {
+          const current = (await currentMembers(this.store, rel, [id])).get(id) ?? [];
+          if (dropsOwnedMember(rel, current, ids)) {
+            problems.push(ownerRequiredProblem(this.store, rel));
+            continue;
+          }
+        }
+        data[field] = id ? { set: ids.map((i) => ({ id: i })) } : { connect: ids.map((i) => ({ id: i })) };
+      } else {
+        if (isOneToOne(this.store, rel) && (await holders(this.store, rel, ids, id)).size) {
+          throw new ConflictError([takenProblem(this.store.description, rel)]);
+        }
+        data[field] = { connect: { id: ids[0] } };
+      }
+    }
+    if (!id) problems.push(...missingRequired(this.store.description, relationships));
+    return data;
+  }
+}
