@@ -13,6 +13,7 @@ import type { RequestContext } from '../auth/types.js';
 import type { Config } from '../config.js';
 import { budgetKey, type ApiBudget } from '../http/budget.js';
 import type { Logger } from '../http/logger.js';
+import { MAX_INCLUDE_DEPTH } from '../resources/list-policy.js';
 import { ALL_OPERATIONS_SCOPE } from '../resources/operations.js';
 import type { Services } from '../resources/service.js';
 import { graphqlContext, type GraphQLContext } from './context.js';
@@ -74,8 +75,12 @@ export async function graphqlMiddleware(options: GraphQLDoorOptions): Promise<Ro
   // which measures each fragment once (linear time) and refuses before
   // graphql-js's other rules do their work (some are quadratic in fragment
   // chains). Tokens: graphql-js's parser limit (below), which answers 400.
+  // Depth counts records: the list policy's include depth (relationships
+  // followed from the top records) plus the top level. GRAPHQL_MAX_DEPTH may
+  // only lower it, so that both doors refuse the same includes.
+  const maxDepth = Math.min(limits.maxDepth, MAX_INCLUDE_DEPTH + 1);
   const operationLimitsCheck = operationLimits<GraphQLContext>(
-    { maxDepth: limits.maxDepth, maxCost: limits.maxCost, maxAliases: limits.maxAliases, maxDirectives, maxFragments },
+    { maxDepth, maxCost: limits.maxCost, maxAliases: limits.maxAliases, maxDirectives, maxFragments },
     { spend: async (context, cost) => context.spendCost?.(cost) },
   );
 

@@ -1,10 +1,12 @@
 // Connection pagination over the services' offset/limit paging. A cursor is
 // the record's position in the sorted list, opaque to clients; page-number
 // clients use offset/limit on the same lists instead.
+// Page sizes and offsets follow the one list policy (src/resources/list-policy.ts).
 import { ValidationError, type Problem } from '../errors.js';
+import { DEFAULT_PAGE_SIZE, pageOffset, pageSize } from '../resources/list-policy.js';
 
-export const defaultPageSize = 10; // as the JSON:API door's page[size]
-export const maxPageSize = 100;
+/** The list policy's page sizes, as the GraphQL limits (./limits/) count them. */
+export { DEFAULT_PAGE_SIZE as defaultPageSize, MAX_PAGE_SIZE as maxPageSize } from '../resources/list-policy.js';
 
 export interface PageArgs {
   first?: number | null;
@@ -33,10 +35,10 @@ function decodeCursor(cursor: string, name: string, problems: Problem[]): number
   return position;
 }
 
+/** A page size argument under the list policy; undefined when not given. */
 function size(value: number | null | undefined, name: string, problems: Problem[]): number | undefined {
   if (value === undefined || value === null) return undefined;
-  if (value < 0 || value > maxPageSize) problems.push({ detail: `${name} must be from 0 to ${maxPageSize}.`, source: { kind: 'page', name } });
-  return value;
+  return pageSize(value, { kind: 'page', name }, problems);
 }
 
 export function pageRequest(args: PageArgs): PageRequest {
@@ -47,9 +49,8 @@ export function pageRequest(args: PageArgs): PageRequest {
     throw new ValidationError('Use either first/after/last/before or offset/limit, not both.', { kind: 'page', name: 'offset' });
   }
   if (numberStyle) {
-    const limit = size(args.limit, 'limit', problems) ?? defaultPageSize;
-    const offset = args.offset ?? 0;
-    if (offset < 0) problems.push({ detail: 'offset must be 0 or more.', source: { kind: 'page', name: 'offset' } });
+    const limit = size(args.limit, 'limit', problems) ?? DEFAULT_PAGE_SIZE;
+    const offset = pageOffset(args.offset, { kind: 'page', name: 'offset' }, problems);
     if (problems.length) throw new ValidationError(problems);
     return { fromEnd: false, start: offset, count: limit };
   }
@@ -61,7 +62,7 @@ export function pageRequest(args: PageArgs): PageRequest {
   if (problems.length) throw new ValidationError(problems);
   const start = after === undefined ? 0 : after + 1;
   if (last !== undefined) return { fromEnd: true, last, after, before };
-  const count = Math.min(first ?? defaultPageSize, before === undefined ? Infinity : Math.max(0, before - start));
+  const count = Math.min(first ?? DEFAULT_PAGE_SIZE, before === undefined ? Infinity : Math.max(0, before - start));
   return { fromEnd: false, start, count };
 }
 

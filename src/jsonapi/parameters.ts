@@ -1,17 +1,17 @@
 // Query parameters (JSON:API 1.1 §"Fetching Data" and the demo's filter
 // vocabulary) → the questions the services accept (ListQuery), an include
 // tree and sparse fieldsets. Every parameter, field, lookup, sort field,
-// include path or type that is not known is a 400 naming the parameter.
+// include path or type that is not known is a 400 naming the parameter. The
+// list policy (src/resources/list-policy.ts: page sizes, `in` lists, blank
+// search, filters without a value) is the services'; this door reads the
+// query string's syntax and the include tree against the same policy.
 import { allLookups, type Lookup, type RelationshipDescription, type ResourceDescription } from '../resources/description.js';
+import { DEFAULT_PAGE_SIZE, listMessages, MAX_INCLUDE_DEPTH, MAX_INCLUDE_PATHS } from '../resources/list-policy.js';
 import type { FieldFilter, ListQuery, SortField } from '../resources/query.js';
 import { resourceByType, resources } from '../resources/registry.js';
 import { badParameter } from './errors.js';
 
-export const DEFAULT_PAGE_SIZE = 10;
-export const MAX_PAGE_SIZE = 100;
-export const MAX_INCLUDE_DEPTH = 10;
-export const MAX_INCLUDE_PATHS = 20;
-const MAX_LIST_VALUES = 100;
+export { DEFAULT_PAGE_SIZE, MAX_INCLUDE_DEPTH, MAX_PAGE_SIZE } from '../resources/list-policy.js';
 
 export interface IncludeNode {
   rel: RelationshipDescription;
@@ -21,6 +21,7 @@ export interface IncludeNode {
 
 export interface Page {
   number: number;
+  /** As requested; the size used is the service's answer (Page.limit of src/resources/reads.ts). */
   size: number;
 }
 
@@ -56,10 +57,10 @@ function parseInclude(description: ResourceDescription, value: string): Map<stri
   const root = new Map<string, IncludeNode>();
   if (value === '') return root;
   const paths = value.split(',');
-  if (paths.length > MAX_INCLUDE_PATHS) throw badParameter('include', `At most ${MAX_INCLUDE_PATHS} include paths are allowed.`);
+  if (paths.length > MAX_INCLUDE_PATHS) throw badParameter('include', listMessages.includeTooWide);
   for (const path of paths) {
     const segments = path.split('.');
-    if (segments.length > MAX_INCLUDE_DEPTH) throw badParameter('include', `An include path may have at most ${MAX_INCLUDE_DEPTH} relationships.`);
+    if (segments.length > MAX_INCLUDE_DEPTH) throw badParameter('include', listMessages.includeTooDeep);
     let current = description;
     let level = root;
     for (const [i, segment] of segments.entries()) {
@@ -109,8 +110,9 @@ function parseSort(description: ResourceDescription, value: string): SortField[]
   });
 }
 
-function parsePageValue(parameter: string, value: string): number {
-  if (!/^[0-9]{1,9}$/.test(value) || Number(value) < 1) throw badParameter(parameter, `${parameter} must be a whole number of at least 1, not "${value}".`);
+/** A page parameter's syntax (digits); its range is the list policy's, checked by the services. */
+function parsePageValue(parameter: string, value: string, message: string): number {
+  if (!/^[0-9]{1,9}$/.test(value)) throw badParameter(parameter, message);
   return Number(value);
 }
 
@@ -146,12 +148,8 @@ function parseFilter(description: ResourceDescription, key: string, value: strin
   if (!resolved.lookups.includes(resolved.lookup)) {
     throw badParameter(parameter, `The lookup "${resolved.lookup}" is not allowed on this filter; allowed: ${resolved.lookups.join(', ')}.`);
   }
-  if (value === '') throw badParameter(parameter, `The filter ${parameter} needs a value.`);
-  let filterValue: string | string[] = value;
-  if (resolved.lookup === 'in') {
-    filterValue = value.split(',');
-    if (filterValue.length > MAX_LIST_VALUES) throw badParameter(parameter, `An "in" filter may list at most ${MAX_LIST_VALUES} values.`);
-  }
+  // An empty value is "no value", as GraphQL's null: the list policy judges it.
+  const filterValue: string | string[] | null = value === '' ? null : resolved.lookup === 'in' ? value.split(',') : value;
   const serviceName = `${resolved.path}.${resolved.lookup}`;
   if (names.has(serviceName)) throw badParameter(parameter, `${parameter} repeats the filter ${names.get(serviceName)}.`);
   names.set(serviceName, parameter);
@@ -197,21 +195,18 @@ export function parseParameters(description: ResourceDescription, params: Map<st
         result.list.sort = parseSort(description, value);
         break;
       case 'page':
-        if (member === 'number') result.page.number = parsePageValue(name, value);
-        else if (member === 'size') result.page.size = Math.min(parsePageValue(name, value), MAX_PAGE_SIZE);
+        if (member === 'number') result.page.number = parsePageValue(name, value, listMessages.pageNumber);
+        else if (member === 'size') result.page.size = parsePageValue(name, value, listMessages.pageSize);
         else throw badParameter(name, `${name} is not a page parameter; use page[number] and page[size].`);
         break;
       case 'filter':
-        if (member === 'search') {
-          if (value.trim() === '') throw badParameter(name, 'filter[search] needs at least one word.');
-          result.list.search = value;
-        } else parseFilter(description, member!, value, filters, result.filterParameters);
+        if (member === 'search') result.list.search = value;
+        else parseFilter(description, member!, value, filters, result.filterParameters);
         break;
     }
   }
   if (filters.length) result.list.filters = filters;
   result.list.limit = result.page.size;
-  result.list.offset = (result.page.number - 1) * result.page.size;
-  if (!Number.isSafeInteger(result.list.offset)) throw badParameter('page[number]', 'page[number] is too large.');
+  result.list.page = result.page.number;
   return result;
 }

@@ -12,7 +12,8 @@ import type { ContextBuilder } from '../auth/context.js';
 import type { RequestContext } from '../auth/types.js';
 import type { RelationshipDescription, ResourceDescription, ResourceName } from '../resources/description.js';
 import { resourceByType, resourceList, resources } from '../resources/registry.js';
-import type { Row, Services, WriteAnswer } from '../resources/service.js';
+import type { ListOptions } from '../resources/list-policy.js';
+import type { Page, Row, Services, WriteAnswer } from '../resources/service.js';
 import { CompoundBuilder, type IdentityObject, type Serializers } from './compound.js';
 import { ServiceError } from '../errors.js';
 import type { WriteKind } from '../resources/operations.js';
@@ -23,6 +24,13 @@ import { parseParameters, readParameters, type CollectionParameters, type Docume
 import { localIdOf, readRelationshipDocument, readResourceDocument } from './request-documents.js';
 import { send, type Reply } from './responses.js';
 import { ResourceSerializer, type ResourceObject } from './serializer.js';
+
+/**
+ * This door's one departure from the list policy: a page[size] over the
+ * maximum is quietly capped, as DJA's paginator does and the demo's clients
+ * expect, instead of refused.
+ */
+const listOptions: ListOptions = { overMaximum: 'cap' };
 
 export const JSONAPI_VERSION = { version: '1.1' } as const;
 
@@ -84,8 +92,8 @@ export function jsonapiRoutes({ services, auth, publicUrl }: JsonApiRoutesOption
   const compound = new CompoundBuilder(services, serializers);
   const readBody = express.json({ type: () => true, limit: '1mb', strict: true });
 
-  function pageLinks(url: URL, total: number, params: CollectionParameters) {
-    const pages = Math.max(1, Math.ceil(total / params.page.size));
+  function pageLinks(url: URL, { total, limit }: Page, params: CollectionParameters) {
+    const pages = Math.max(1, Math.ceil(total / limit));
     const at = (n: number) => {
       const u = new URL(url);
       u.searchParams.set('page[number]', String(n));
@@ -149,8 +157,8 @@ export function jsonapiRoutes({ services, auth, publicUrl }: JsonApiRoutesOption
         }
         const params = parseParameters(d, query, 'collection');
         scope.filterParameters = params.filterParameters;
-        const page = await service.list(ctx, params.list);
-        const paging = pageLinks(url, page.total, params);
+        const page = await service.list(ctx, params.list, listOptions);
+        const paging = pageLinks(url, page, params);
         return { status: rule.status, document: { jsonapi: JSONAPI_VERSION, ...(await resourcesDocument(ctx, d, page.rows, params)), ...paging } };
       }
       case 'resource': {
@@ -178,8 +186,8 @@ export function jsonapiRoutes({ services, auth, publicUrl }: JsonApiRoutesOption
         if (rel.toMany) {
           const params = parseParameters(target, query, 'collection');
           scope.filterParameters = params.filterParameters;
-          const page = await service.relatedPage(ctx, endpoint.id, rel.field, params.list);
-          return { status: rule.status, document: { jsonapi: JSONAPI_VERSION, ...(await resourcesDocument(ctx, target, page.rows, params)), ...pageLinks(url, page.total, params) } };
+          const page = await service.relatedPage(ctx, endpoint.id, rel.field, params.list, listOptions);
+          return { status: rule.status, document: { jsonapi: JSONAPI_VERSION, ...(await resourcesDocument(ctx, target, page.rows, params)), ...pageLinks(url, page, params) } };
         }
         const params = parseParameters(target, query, 'single');
         const parent = await service.get(ctx, endpoint.id);

@@ -4,7 +4,8 @@
 import { ArgsType, InputType, Int, registerEnumType } from 'type-graphql';
 import type { ResourceDescription } from '../../resources/description.js';
 import { constantCase } from '../naming.js';
-import { maxPageSize, defaultPageSize, type PageArgs } from '../pagination.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../resources/list-policy.js';
+import type { PageArgs } from '../pagination.js';
 import { addField, namedClass, type GraphQLClass } from './define.js';
 
 export enum SortDirection {
@@ -34,7 +35,7 @@ export interface ListArgs extends PageArgs {
 export function listArgsType(description: ResourceDescription, filter: GraphQLClass): GraphQLClass {
   const sort = sortInput(description);
   const args = namedClass(`${description.graphqlName}ListArgs`);
-  const page = `at most ${maxPageSize}; default ${defaultPageSize}`;
+  const page = `at most ${MAX_PAGE_SIZE}; default ${DEFAULT_PAGE_SIZE}`;
   addField(args, 'filter', () => filter, { nullable: true, description: 'REST: filter[…]' });
   addField(args, 'search', () => String, { nullable: true, description: 'Every word must appear in one of the searched fields, ignoring case (REST: filter[search]).' });
   addField(args, 'sort', () => [sort], { nullable: true, description: 'REST: sort' });
