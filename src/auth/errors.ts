@@ -176,19 +176,3 @@ export function authErrorResponse(error: unknown): AuthErrorResponse | null {
   headers['Cache-Control'] = 'no-store';
   return { status: error.status, headers, code: error.authCode, title: error.title, detail: error.message };
 }
-
-/** Apollo's conventional codes for the GraphQL door. */
-export function graphqlErrorCode(error: AuthError): 'BAD_REQUEST' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'TOO_MANY_REQUESTS' | 'SERVICE_UNAVAILABLE' {
-  switch (error.status) {
-    case 429:
-      return 'TOO_MANY_REQUESTS';
-    case 400:
-      return 'BAD_REQUEST';
-    case 401:
-      return 'UNAUTHENTICATED';
-    case 403:
-      return 'FORBIDDEN';
-    default:
-      return 'SERVICE_UNAVAILABLE';
-  }
-}

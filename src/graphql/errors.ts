@@ -1,26 +1,45 @@
-// The services' error vocabulary → GraphQL errors, once. `extensions.code`
-// follows Apollo's conventions (BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN)
-// plus NOT_FOUND, CONFLICT, SERVICE_UNAVAILABLE and QUERY_TIMEOUT; `extensions.field` is the
-// argument path of the first problem (e.g. "input.courseIdentifier",
+// The one translation of the services' error vocabulary and the auth errors into
+// GraphQL errors. `extensions.code` follows Apollo's conventions
+// (BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, …) plus NOT_FOUND, CONFLICT,
+// SERVICE_UNAVAILABLE and QUERY_TIMEOUT; `extensions.field` is the argument
+// path of the first problem (e.g. "input.courseIdentifier",
 // "filter.courseTerms.termIdentifier.regex"), and `extensions.problems` lists
 // every problem with its own path.
 import { GraphQLError } from 'graphql';
-import { InsufficientScopeError, isAuthError, graphqlErrorCode } from '../auth/errors.js';
+import { InsufficientScopeError, isAuthError, type AuthError } from '../auth/errors.js';
 import { ServiceError, type ErrorSource } from '../errors.js';
-import type { ResourceDescription } from '../resources/description.js';
+import type { Lookup, ResourceDescription } from '../resources/description.js';
 import { linkageArg } from './naming.js';
+import { GRAPHQL_CODES, type GraphQLCode } from './codes.js';
 import { lookupOperator } from './types/filter-inputs.js';
-import type { Lookup } from '../resources/description.js';
 
-const codes: Readonly<Record<ServiceError['code'], string>> = {
-  validation: 'BAD_USER_INPUT',
-  not_found: 'NOT_FOUND',
-  conflict: 'CONFLICT',
-  unauthenticated: 'UNAUTHENTICATED',
-  forbidden: 'FORBIDDEN',
-  unavailable: 'SERVICE_UNAVAILABLE',
-  timeout: 'QUERY_TIMEOUT',
+export { GRAPHQL_CODES, type GraphQLCode };
+
+const codes: Readonly<Record<ServiceError['code'], GraphQLCode>> = {
+  validation: GRAPHQL_CODES.badUserInput,
+  not_found: GRAPHQL_CODES.notFound,
+  conflict: GRAPHQL_CODES.conflict,
+  unauthenticated: GRAPHQL_CODES.unauthenticated,
+  forbidden: GRAPHQL_CODES.forbidden,
+  unavailable: GRAPHQL_CODES.serviceUnavailable,
+  timeout: GRAPHQL_CODES.queryTimeout,
 };
+
+/** An auth error's code, by its HTTP status. */
+export function authCode(error: AuthError): GraphQLCode {
+  switch (error.status) {
+    case 429:
+      return GRAPHQL_CODES.tooManyRequests;
+    case 400:
+      return GRAPHQL_CODES.badRequest;
+    case 401:
+      return GRAPHQL_CODES.unauthenticated;
+    case 403:
+      return GRAPHQL_CODES.forbidden;
+    default:
+      return GRAPHQL_CODES.serviceUnavailable;
+  }
+}
 
 /** Where the arguments of the failing field keep what the services call attributes and relationships. */
 export interface ArgumentPlaces {
@@ -59,7 +78,7 @@ export function toGraphQLError(error: unknown, places?: ArgumentPlaces): unknown
   if (error instanceof GraphQLError) return error;
   if (isAuthError(error)) {
     return new GraphQLError(error.message, {
-      extensions: { code: graphqlErrorCode(error), ...(error instanceof InsufficientScopeError ? { scope: error.scope } : {}) },
+      extensions: { code: authCode(error), ...(error instanceof InsufficientScopeError ? { scope: error.scope } : {}) },
       originalError: error,
     });
   }

@@ -4,7 +4,8 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { Logger } from '../http/logger.js';
+import type { Logger } from '../logger.js';
+import { GRAPHQL_CODES } from './codes.js';
 
 export interface FormatErrorOptions {
   /**
@@ -28,8 +29,8 @@ export function formatError(logger?: Logger, options: FormatErrorOptions = {}) {
   };
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR' || original instanceof GraphQLError) return hide(formatted);
+    if (formatted.extensions?.code !== GRAPHQL_CODES.internal || original instanceof GraphQLError) return hide(formatted);
     logger?.error({ err: original, path: formatted.path }, 'unexpected error in a GraphQL resolver');
-    return { message: 'Internal server error.', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return { message: 'Internal server error.', path: formatted.path, locations: formatted.locations, extensions: { code: GRAPHQL_CODES.internal } };
   };
 }

@@ -8,15 +8,18 @@ import { GraphQLError } from 'graphql';
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import type { ContextBuilder } from '../auth/context.js';
 import { extractBearerToken } from '../auth/bearer.js';
-import { authErrorResponse, graphqlErrorCode, isAuthError, RateLimitedError } from '../auth/errors.js';
+import { authErrorResponse, isAuthError, RateLimitedError } from '../auth/errors.js';
 import type { RequestContext } from '../auth/types.js';
 import type { Config } from '../config.js';
+import { bodyReadError } from '../http/body-errors.js';
 import { budgetKey, type ApiBudget } from '../http/budget.js';
-import type { Logger } from '../http/logger.js';
+import type { Logger } from '../logger.js';
 import { MAX_INCLUDE_DEPTH } from '../resources/list-policy.js';
 import { ALL_OPERATIONS_SCOPE } from '../resources/operations.js';
 import type { Services } from '../resources/service.js';
 import { graphqlContext, type GraphQLContext } from './context.js';
+import { GRAPHQL_CODES } from './codes.js';
+import { authCode } from './errors.js';
 import { formatError } from './format-error.js';
 import { operationLimits } from './limits/operation-limits.js';
 import { assetRoute } from './playground/assets.js';
@@ -61,7 +64,7 @@ async function chargeCost(budget: ApiBudget, key: string, cost: number, res: exp
   } catch (error) {
     if (!(error instanceof RateLimitedError)) throw error;
     throw new GraphQLError(error.message, {
-      extensions: { code: graphqlErrorCode(error), http: { status: 429, headers: new HeaderMap([['retry-after', String(error.retryAfterS)]]) } },
+      extensions: { code: authCode(error), http: { status: 429, headers: new HeaderMap([['retry-after', String(error.retryAfterS)]]) } },
     });
   }
 }
@@ -115,7 +118,7 @@ export async function graphqlMiddleware(options: GraphQLDoorOptions): Promise<Ro
     const answer = authErrorResponse(error);
     if (!answer || !isAuthError(error)) return next(error);
     // RFC 6750 §3: a bad token is an HTTP 401 with its challenge, whatever the door.
-    sendError(res, answer.status, answer.detail, graphqlErrorCode(error), answer.headers);
+    sendError(res, answer.status, answer.detail, authCode(error), answer.headers);
   };
   // The caller comes from the headers (and query) alone, before the body is
   // read: a present but bad token is refused at once, not after a slow upload.
@@ -157,12 +160,12 @@ export async function graphqlMiddleware(options: GraphQLDoorOptions): Promise<Ro
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) {
       logger?.error({ err: error }, 'graphql door failure');
-      sendError(res, 500, 'Internal server error.', 'INTERNAL_SERVER_ERROR');
+      sendError(res, 500, 'Internal server error.', GRAPHQL_CODES.internal);
       return;
     }
     // body-parser: malformed JSON (400), too large (413), unsupported charset (415).
-    const message = error.type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : error.type === 'entity.too.large' ? `The request body is larger than ${maxBodySize}.` : String(error.message);
-    sendError(res, status, message, 'BAD_REQUEST');
+    const body = bodyReadError(error, maxBodySize);
+    sendError(res, body?.status ?? status, body?.detail ?? 'The request body cannot be read.', GRAPHQL_CODES.badRequest);
   };
   router.use(errors);
   return router;

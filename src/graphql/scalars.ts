@@ -2,11 +2,12 @@
 // "YYYY-MM-DD" text, as the JSON:API door does.
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { formatDate, parseDate } from '../resources/validation.js';
+import { GRAPHQL_CODES } from './codes.js';
 
 function parse(value: unknown): string {
   if (typeof value === 'string' && parseDate(value)) return value;
   throw new GraphQLError(`Date must be a real calendar date written YYYY-MM-DD; got ${JSON.stringify(value)}.`, {
-    extensions: { code: 'BAD_USER_INPUT' },
+    extensions: { code: GRAPHQL_CODES.badUserInput },
   });
 }
 
@@ -20,7 +21,7 @@ export const DateScalar = new GraphQLScalarType<string, string>({
   },
   parseValue: parse,
   parseLiteral(ast) {
-    if (ast.kind !== Kind.STRING) throw new GraphQLError('Date must be a string written YYYY-MM-DD.', { nodes: ast, extensions: { code: 'BAD_USER_INPUT' } });
+    if (ast.kind !== Kind.STRING) throw new GraphQLError('Date must be a string written YYYY-MM-DD.', { nodes: ast, extensions: { code: GRAPHQL_CODES.badUserInput } });
     return parse(ast.value);
   },
 });

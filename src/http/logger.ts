@@ -2,9 +2,11 @@
 // responses go through the redacting serializers (src/http/redact.ts: URLs'
 // token, code and secret parameters, credential and cookie headers), and the
 // paths below blank the same names wherever else a module might log them.
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { pino, type DestinationStream } from 'pino';
+import type { Logger } from '../logger.js';
 import { REDACTED, logSerializers } from './redact.js';
 
+/** The type lives at the top level (src/logger.ts); re-exported for the modules that import it from here. */
 export type { Logger };
 
 const SECRET_FIELDS = ['token', 'access_token', 'refresh_token', 'id_token', 'client_secret', 'password', 'code_verifier'];

@@ -5,6 +5,7 @@
 // (`source.parameter`) instead.
 import { authErrorResponse } from '../auth/errors.js';
 import { ServiceError, type ErrorSource, type Problem } from '../errors.js';
+import { bodyReadError } from '../http/body-errors.js';
 import type { ResourceDescription } from '../resources/description.js';
 
 export interface ErrorSourceObject {
@@ -62,8 +63,10 @@ export class JsonApiError extends Error {
   }
 }
 
+/** The largest request body /v1 reads. */
+export const BODY_LIMIT = '1mb';
+
 export const badParameter = (parameter: string, detail: string, code = 'invalid_parameter') => new JsonApiError(400, code, detail, { parameter });
-export const badDocument = (pointer: string, detail: string, code = 'invalid_document') => new JsonApiError(400, code, detail, { pointer });
 
 /**
  * How to name a service problem's source in this request: the resource the
@@ -149,19 +152,9 @@ export function errorResponse(error: unknown, scope: ErrorScope = {}): ErrorResp
       },
     };
   }
-  // body-parser's errors carry a status and a type.
-  const e = error as { status?: unknown; type?: unknown; expose?: unknown } | null;
-  if (e && typeof e === 'object' && typeof e.status === 'number' && e.status >= 400 && e.status < 500 && typeof e.type === 'string') {
-    const detail =
-      e.type === 'entity.parse.failed'
-        ? 'The request body is not valid JSON.'
-        : e.type === 'entity.too.large'
-          ? 'The request body is too large.'
-          : e.type === 'encoding.unsupported' || e.type === 'charset.unsupported'
-            ? 'The request body encoding is not supported.'
-            : 'The request body cannot be read.';
-    const status = e.type === 'charset.unsupported' || e.type === 'encoding.unsupported' ? 415 : e.status;
-    return { status, headers: {}, document: { errors: [{ status: String(status), code: e.type.replace(/\./g, '_'), title: titles[status] ?? 'Error', detail, source: { pointer: '' } }] } };
+  const body = bodyReadError(error, BODY_LIMIT);
+  if (body) {
+    return { status: body.status, headers: {}, document: { errors: [{ status: String(body.status), code: body.code, title: titles[body.status] ?? 'Error', detail: body.detail, source: { pointer: '' } }] } };
   }
   return null;
 }

@@ -18,7 +18,7 @@ import { CompoundBuilder, type IdentityObject, type Serializers } from './compou
 import { ServiceError } from '../errors.js';
 import type { WriteKind } from '../resources/operations.js';
 import { allowOf, matchEndpoint, operationOf, ruleFor, type Endpoint, type EndpointRule } from './endpoints.js';
-import { errorResponse, internalError, JsonApiError, type ErrorResponse, type ErrorScope } from './errors.js';
+import { BODY_LIMIT, errorResponse, internalError, JsonApiError, type ErrorResponse, type ErrorScope } from './errors.js';
 import { checkAccept, checkContentType } from './negotiation.js';
 import { parseParameters, readParameters, type CollectionParameters, type DocumentParameters } from './parameters.js';
 import { localIdOf, readRelationshipDocument, readResourceDocument } from './request-documents.js';
@@ -90,7 +90,7 @@ export function jsonapiRoutes({ services, auth, publicUrl }: JsonApiRoutesOption
     resourceList.map((d) => [d.name, new ResourceSerializer(d, baseUrl, (target) => resources[target].type)]),
   ) as unknown as Serializers;
   const compound = new CompoundBuilder(services, serializers);
-  const readBody = express.json({ type: () => true, limit: '1mb', strict: true });
+  const readBody = express.json({ type: () => true, limit: BODY_LIMIT, strict: true });
 
   function pageLinks(url: URL, { total, limit }: Page, params: CollectionParameters) {
     const pages = Math.max(1, Math.ceil(total / limit));
