@@ -13,6 +13,7 @@
 import type { RelationshipDescription, ResourceDescription } from '../resources/description.js';
 import { resources } from '../resources/registry.js';
 import type { RelationshipValue, WriteInput } from '../resources/service.js';
+import { fieldMessages } from '../resources/validation.js';
 import { errorObject, JsonApiError, type ErrorObject } from './errors.js';
 
 type Json = Record<string, unknown>;
@@ -98,7 +99,7 @@ export function readResourceDocument(body: unknown, description: ResourceDescrip
     if (!isObject(data.attributes)) throw bad('/data/attributes', 'The "attributes" member must be an object.');
     for (const [name, value] of Object.entries(data.attributes)) {
       const attribute = description.attributes.find((a) => a.external === name);
-      if (!attribute) problems.push(errorObject(400, 'unknown_attribute', `${name} is not an attribute of ${description.type}.`, { pointer: `/data/attributes/${name}` }));
+      if (!attribute) problems.push(errorObject(400, 'unknown_attribute', fieldMessages.notAnAttribute(name, description.type), { pointer: `/data/attributes/${name}` }));
       else input.attributes[attribute.field] = value;
     }
   }
@@ -108,7 +109,7 @@ export function readResourceDocument(body: unknown, description: ResourceDescrip
       const pointer = `/data/relationships/${name}`;
       const rel = description.relationships.find((r) => r.external === name);
       if (!rel) {
-        problems.push(errorObject(400, 'unknown_relationship', `${name} is not a relationship of ${description.type}.`, { pointer }));
+        problems.push(errorObject(400, 'unknown_relationship', fieldMessages.notARelationship(name, description.type), { pointer }));
         continue;
       }
       if (!isObject(value) || !('data' in value)) throw bad(pointer, 'A relationship must be an object with a "data" member.');
