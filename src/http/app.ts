@@ -11,7 +11,8 @@ import { httpLogSerializers } from './redact.js';
 import { createServices } from '../resources/service.js';
 import { jsonapiRouter } from '../jsonapi/index.js';
 import { createContextBuilder } from '../auth/context.js';
-import { createAuthorizationServer } from '../oauth/index.js';
+import { createAuthorizationServer, DEFAULT_CLIENT_SECRET, DEMO_CLIENT_ID, PLAYGROUND_CLIENT_ID } from '../oauth/index.js';
+import { OPERATIONS } from '../resources/operations.js';
 import { graphqlMiddleware } from '../graphql/middleware.js';
 import { openLimiterStore, type LimiterStore } from '../throttle/limiters.js';
 import { budgetedContextBuilder, createApiBudget } from './budget.js';
@@ -73,8 +74,24 @@ export async function createApp(deps: AppDeps): Promise<AppHandle> {
     const auth = budgetedContextBuilder(verifier, budget);
     // The one set of resource services both doors call (src/resources).
     const services = createServices(db.prisma);
-    // The JSON:API door: /v1/…, /v1/openapi.json, /v1/postman.json, /docs.
-    app.use(jsonapiRouter({ services, auth, publicUrl: deps.publicUrl, config }));
+    // The JSON:API door: /v1/…, /v1/openapi.json, /v1/postman.json, /docs; its
+    // documents sign in through the built-in server, described here so that
+    // the door does not import src/oauth (oidc-provider's default routes).
+    const issuer = authorizationServer?.trustedIssuer.issuer;
+    const signIn = issuer
+      ? {
+          issuer,
+          authorizationEndpoint: `${issuer}/auth`,
+          tokenEndpoint: `${issuer}/token`,
+          browserClientId: PLAYGROUND_CLIENT_ID,
+          toolClientId: DEMO_CLIENT_ID,
+          // Only the documented local default is handed out; any other secret is the user's to fill in.
+          toolClientSecret: !config.production && !config.devAuthServer.clientSecret ? DEFAULT_CLIENT_SECRET : '',
+          apiScopes: OPERATIONS,
+          signInScopes: ['openid', ...OPERATIONS],
+        }
+      : null;
+    app.use(jsonapiRouter({ services, auth, publicUrl: deps.publicUrl, config, signIn }));
     // The GraphQL door: /graphql (API and, in a browser, the playground).
     app.use('/graphql', await graphqlMiddleware({ services, auth, budget, config, publicUrl: deps.publicUrl, logger, issuer: authorizationServer?.trustedIssuer.issuer }));
     return {

@@ -1,16 +1,18 @@
 // Swagger UI at /docs, served from the swagger-ui-dist package (no CDN), with
-// sign-in through the built-in authorization server: authorization code +
-// PKCE with the public client, redirected back to /docs/oauth2-redirect.html.
+// sign-in through the built-in authorization server when it is on:
+// authorization code + PKCE with its public client, redirected back to
+// /docs/oauth2-redirect.html.
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import express from 'express';
+import type { SignInServer } from './sign-in.js';
 
 const swaggerUiDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
 export interface DocsOptions {
   publicUrl: string;
-  /** The public OAuth client of the built-in server (src/oauth/clients.ts). */
-  clientId: string;
+  /** The built-in authorization server (passed in by the app), or null: no sign-in, a token is pasted. */
+  signIn: SignInServer | null;
 }
 
 const indexHtml = `<!doctype html>
@@ -30,7 +32,7 @@ const indexHtml = `<!doctype html>
 </html>
 `;
 
-function initializer({ publicUrl, clientId }: DocsOptions): string {
+function initializer({ publicUrl, signIn }: DocsOptions): string {
   const config = {
     url: `${publicUrl}/v1/openapi.json`,
     dom_id: '#swagger-ui',
@@ -39,14 +41,13 @@ function initializer({ publicUrl, clientId }: DocsOptions): string {
     persistAuthorization: true,
     oauth2RedirectUrl: `${publicUrl}/docs/oauth2-redirect.html`,
   };
-  const oauth = { clientId, usePkceWithAuthorizationCodeGrant: true, scopes: ['openid', 'read', 'create', 'update', 'delete'], appName: 'Course catalogue' };
+  const oauth = signIn && { clientId: signIn.browserClientId, usePkceWithAuthorizationCodeGrant: true, scopes: signIn.signInScopes, appName: 'Course catalogue' };
   return `window.onload = function () {
   const config = ${JSON.stringify(config)};
   config.presets = [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset];
   config.plugins = [SwaggerUIBundle.plugins.DownloadUrl];
   window.ui = SwaggerUIBundle(config);
-  window.ui.initOAuth(${JSON.stringify(oauth)});
-};
+${oauth ? `  window.ui.initOAuth(${JSON.stringify(oauth)});\n` : ''}};
 `;
 }
 

@@ -51,6 +51,9 @@ export interface EndpointRule {
   summary(names: { type: string; label: string }, relationship?: string, toMany?: boolean): string;
 }
 
+/** "a course", "an instructor". */
+const a = (label: string) => `${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}`;
+
 // Every endpoint may answer these: bad parameters, no or bad token, a token
 // without the operation's scope, an Accept that allows no JSON:API answer.
 const common = [400, 401, 403, 406];
@@ -66,40 +69,40 @@ export const ENDPOINTS: readonly EndpointRule[] = [
   },
   {
     kind: 'collection', method: 'POST', action: 'create', request: 'create', status: 201, response: 'resource', errors: writes,
-    operationId: (t) => `create_${t}`, summary: ({ label }) => `Create a ${label}`,
+    operationId: (t) => `create_${t}`, summary: ({ label }) => `Create ${a(label)}`,
   },
   {
     kind: 'resource', method: 'GET', action: 'get', status: 200, response: 'resource', errors: reads,
-    operationId: (t) => `get_${t}`, summary: ({ label }) => `Fetch a ${label}`,
+    operationId: (t) => `get_${t}`, summary: ({ label }) => `Fetch ${a(label)}`,
   },
   {
     kind: 'resource', method: 'PATCH', action: 'update', request: 'update', status: 200, response: 'resource', errors: writes,
-    operationId: (t) => `update_${t}`, summary: ({ label }) => `Update a ${label}`,
+    operationId: (t) => `update_${t}`, summary: ({ label }) => `Update ${a(label)}`,
   },
   {
     kind: 'resource', method: 'DELETE', action: 'delete', status: 204, response: 'none', errors: reads,
-    operationId: (t) => `delete_${t}`, summary: ({ label }) => `Delete a ${label}`,
+    operationId: (t) => `delete_${t}`, summary: ({ label }) => `Delete ${a(label)}`,
   },
   {
     kind: 'related', method: 'GET', action: 'related', status: 200, response: 'related', errors: reads,
-    operationId: (t, r) => `get_${t}_${r}`, summary: ({ label }, r) => `Fetch the ${r} of a ${label}`,
+    operationId: (t, r) => `get_${t}_${r}`, summary: ({ label }, r) => `Fetch the ${r} of ${a(label)}`,
   },
   {
     kind: 'relationship', method: 'GET', action: 'related', status: 200, response: 'linkage', errors: reads,
-    operationId: (t, r) => `get_${t}_relationships_${r}`, summary: ({ label }, r) => `Fetch the ${r} linkage of a ${label}`,
+    operationId: (t, r) => `get_${t}_relationships_${r}`, summary: ({ label }, r) => `Fetch the ${r} linkage of ${a(label)}`,
   },
   {
     kind: 'relationship', method: 'PATCH', action: 'replace', request: 'linkage', status: 200, response: 'linkage', identityOnly: 204, errors: writes,
     operationId: (t, r) => `replace_${t}_relationships_${r}`,
-    summary: ({ label }, r, toMany) => (toMany ? `Replace the ${r} of a ${label}` : `Set or clear the ${r} of a ${label}`),
+    summary: ({ label }, r, toMany) => (toMany ? `Replace the ${r} of ${a(label)}` : `Set or clear the ${r} of ${a(label)}`),
   },
   {
     kind: 'relationship', method: 'POST', action: 'add', toManyOnly: true, request: 'linkage', status: 200, response: 'linkage', identityOnly: 204, errors: writes,
-    operationId: (t, r) => `add_${t}_relationships_${r}`, summary: ({ label }, r) => `Add to the ${r} of a ${label}`,
+    operationId: (t, r) => `add_${t}_relationships_${r}`, summary: ({ label }, r) => `Add to the ${r} of ${a(label)}`,
   },
   {
     kind: 'relationship', method: 'DELETE', action: 'remove', toManyOnly: true, request: 'linkage', status: 200, response: 'linkage', identityOnly: 204, errors: writes,
-    operationId: (t, r) => `remove_${t}_relationships_${r}`, summary: ({ label }, r) => `Remove from the ${r} of a ${label}`,
+    operationId: (t, r) => `remove_${t}_relationships_${r}`, summary: ({ label }, r) => `Remove from the ${r} of ${a(label)}`,
   },
 ];
 

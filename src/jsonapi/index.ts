@@ -4,13 +4,14 @@
 import express from 'express';
 import type { ContextBuilder } from '../auth/context.js';
 import type { Config } from '../config.js';
-import { DEFAULT_CLIENT_SECRET } from '../oauth/secrets.js';
-import { DEMO_CLIENT_ID, PLAYGROUND_CLIENT_ID } from '../oauth/clients.js';
 import type { Services } from '../resources/service.js';
 import { docsRoutes } from './docs.js';
 import { openApiDocument } from './openapi.js';
 import { postmanCollection } from './postman.js';
 import { jsonapiRoutes } from './routes.js';
+import type { SignInServer } from './sign-in.js';
+
+export type { SignInServer } from './sign-in.js';
 
 export interface JsonApiRouterOptions {
   services: Services;
@@ -18,21 +19,14 @@ export interface JsonApiRouterOptions {
   /** The server's address as clients see it, without a trailing slash. */
   publicUrl: string;
   config: Config;
+  /** The built-in authorization server, for the documents' sign-in; null when it is off. */
+  signIn: SignInServer | null;
 }
 
-export function jsonapiRouter({ services, auth, publicUrl, config }: JsonApiRouterOptions): express.Router {
+export function jsonapiRouter({ services, auth, publicUrl, signIn }: JsonApiRouterOptions): express.Router {
   const router = express.Router();
-  // The built-in authorization server's issuer (src/oauth/index.ts).
-  const oauthBase = `${publicUrl}/oauth`;
-  const openapi = JSON.stringify(openApiDocument({ publicUrl, oauthBase }));
-  const postman = JSON.stringify(
-    postmanCollection({
-      publicUrl,
-      oauthBase,
-      clientId: DEMO_CLIENT_ID,
-      clientSecret: !config.production && !config.devAuthServer.clientSecret ? DEFAULT_CLIENT_SECRET : '',
-    }),
-  );
+  const openapi = JSON.stringify(openApiDocument({ publicUrl, signIn }));
+  const postman = JSON.stringify(postmanCollection({ publicUrl, signIn }));
   router.get(['/v1/openapi.json', '/v1/openapi.json/'], (_req, res) => {
     res.type('application/json').send(openapi);
   });
@@ -40,7 +34,7 @@ export function jsonapiRouter({ services, auth, publicUrl, config }: JsonApiRout
     res.type('application/json').setHeader('Content-Disposition', 'inline; filename="course-catalogue.postman_collection.json"');
     res.send(postman);
   });
-  router.use(docsRoutes({ publicUrl, clientId: PLAYGROUND_CLIENT_ID }));
+  router.use(docsRoutes({ publicUrl, signIn }));
   router.use(jsonapiRoutes({ services, auth, publicUrl }));
   return router;
 }

@@ -1,9 +1,13 @@
 // The OpenAPI 3.1 document of the JSON:API door, derived from the resource
-// descriptions: one schema per resource, the query parameters each endpoint
-// accepts, and OAuth 2.0 security naming the scope each operation needs (the
-// built-in authorization server's endpoints; any trusted issuer works too).
-import type { AttributeDescription, ResourceDescription } from '../resources/description.js';
+// descriptions and the endpoint table (./endpoints.ts): one schema per
+// resource, one operation per table row and resource (its statuses, documents
+// and query parameters), and security naming the operation each needs (the
+// operations table's, described where the operations are defined).
+import type { AttributeDescription, RelationshipDescription, ResourceDescription } from '../resources/description.js';
+import { OPERATIONS, OPERATION_DESCRIPTIONS } from '../resources/operations.js';
 import { resourceList, resources } from '../resources/registry.js';
+import { operationOf, pathOf, rulesOf, type EndpointKind, type EndpointRule, type RequestDocument } from './endpoints.js';
+import type { SignInServer } from './sign-in.js';
 import { DEFAULT_PAGE_SIZE, MAX_INCLUDE_DEPTH, MAX_PAGE_SIZE } from './parameters.js';
 import { MEDIA_TYPE } from './negotiation.js';
 
@@ -73,6 +77,7 @@ function resourceSchemas(d: ResourceDescription): Record<string, Schema> {
       attributes: ref(`${name}Attributes`),
       relationships: ref(`${name}Relationships`),
       links: { type: 'object', properties: { self: { type: 'string', format: 'uri' } } },
+      meta: { type: 'object', properties: { lid: { type: 'string', description: 'The `lid` the create named.' } } },
     },
   };
   const required = d.attributes.filter((a) => a.required).map((a) => a.external);
@@ -87,6 +92,7 @@ function resourceSchemas(d: ResourceDescription): Record<string, Schema> {
         properties: {
           type: { const: d.type },
           id: { type: 'string', format: 'uuid', description: 'Optional client-generated id; a taken id is 409.' },
+          lid: { type: 'string', description: 'Optional local id (JSON:API 1.1), without `id`; the answer echoes it as `data.meta.lid`.' },
           attributes: { allOf: [ref(`${name}Attributes`)], ...(required.length ? { required } : {}) },
           relationships: { allOf: [ref(`${name}Relationships`)], ...(requiredRels.length ? { required: requiredRels } : {}) },
         },
@@ -171,7 +177,7 @@ const commonSchemas: Record<string, Schema> = {
 
 const content = (schema: Schema) => ({ [MEDIA_TYPE]: { schema } });
 
-const errorResponses = (codes: number[]) =>
+const errorResponses = (codes: readonly number[]) =>
   Object.fromEntries(
     codes.map((code) => [
       String(code),
@@ -180,11 +186,12 @@ const errorResponses = (codes: number[]) =>
           {
             400: 'Bad request: an unknown or malformed parameter (`source.parameter`), or a malformed or invalid document (`source.pointer`)',
             401: 'No or invalid access token (see `WWW-Authenticate`)',
-            403: 'The access token lacks the scope for this operation',
+            403: 'The access token lacks the scope for this operation, or the change is refused (removing a member that needs its owner)',
             404: 'No such resource, or linkage to a resource that does not exist',
             405: 'Method not allowed on this endpoint',
             406: 'The Accept header allows no JSON:API response',
             409: 'The type or id does not match the endpoint, or the client-generated id is taken',
+            413: 'The request body is over 1 MB',
             415: 'The request body is not application/vnd.api+json without parameters other than profile',
           }[code] ?? 'Error',
         content: content(ref('ErrorDocument')),
@@ -263,151 +270,130 @@ const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 's
 
 export interface OpenApiOptions {
   publicUrl: string;
-  /** The built-in authorization server's base, e.g. http://host/oauth. */
-  oauthBase: string;
+  /** The built-in authorization server (passed in by the app), or null: then a bearer token from any trusted issuer. */
+  signIn: SignInServer | null;
 }
 
-export function openApiDocument({ publicUrl, oauthBase }: OpenApiOptions): Record<string, unknown> {
+/** The request body schema of a table row's request document. */
+function requestSchema(document: RequestDocument, d: ResourceDescription, r: RelationshipDescription | undefined): Schema {
+  if (document === 'create') return ref(`${pascal(d.type)}Create`);
+  if (document === 'update') return ref(`${pascal(d.type)}Update`);
+  return linkageSchema(r!);
+}
+
+function linkageSchema(r: RelationshipDescription): Schema & { properties: { data: Schema } } {
+  const identifier = ref(`${pascal(resources[r.target].type)}Identifier`);
+  return { type: 'object', required: ['data'], properties: { data: r.toMany ? { type: 'array', items: identifier } : { oneOf: [identifier, { type: 'null' }] } } };
+}
+
+/** The success response of a table row: its status, description and document. */
+function successResponses(rule: EndpointRule, d: ResourceDescription, r: RelationshipDescription | undefined): Record<string, Schema> {
+  const target = r ? resources[r.target] : d;
+  const name = pascal(target.type);
+  const linkage = { type: 'object', properties: { jsonapi: ref('JsonApi'), links: ref('RelationshipLinks'), data: r ? linkageSchema(r).properties.data : {} } };
+  const responses: Record<string, Schema> = {};
+  switch (rule.response) {
+    case 'page':
+      responses[rule.status] = { description: `A page of ${target.type}`, content: content(ref(`${name}CollectionDocument`)) };
+      break;
+    case 'resource':
+      responses[rule.status] =
+        rule.status === 201
+          ? { description: 'Created', headers: { Location: { schema: { type: 'string', format: 'uri' } } }, content: content(ref(`${name}Document`)) }
+          : { description: rule.request ? 'Updated' : 'The resource', content: content(ref(`${name}Document`)) };
+      break;
+    case 'related':
+      responses[rule.status] = {
+        description: `The related ${target.type}`,
+        content: content(r?.toMany ? ref(`${name}CollectionDocument`) : { oneOf: [ref(`${name}Document`), { type: 'object', properties: { data: { type: 'null' } } }] }),
+      };
+      break;
+    case 'linkage':
+      responses[rule.status] = { description: rule.request ? 'The linkage as it now is' : 'The linkage', content: content(linkage) };
+      break;
+    case 'none':
+      responses[rule.status] = { description: 'Deleted' };
+      break;
+  }
+  if (rule.identityOnly) responses[rule.identityOnly] = { description: 'Done; the caller may change the relationship but not read it' };
+  return responses;
+}
+
+/** The query parameters of a table row: those of the resources its answer shows. */
+function parametersOf(rule: EndpointRule, d: ResourceDescription, r: RelationshipDescription | undefined): Schema[] {
+  const target = r ? resources[r.target] : d;
+  switch (rule.response) {
+    case 'page':
+      return parametersFor(target, 'collection');
+    case 'resource':
+      return parametersFor(target, 'single');
+    case 'related':
+      return parametersFor(target, r?.toMany ? 'collection' : 'single');
+    default:
+      return [];
+  }
+}
+
+export function openApiDocument({ publicUrl, signIn }: OpenApiOptions): Record<string, unknown> {
   const schemas: Record<string, Schema> = { ...commonSchemas };
   for (const d of resourceList) Object.assign(schemas, resourceSchemas(d));
   schemas.AnyResource = { oneOf: resourceList.map((d) => ref(`${pascal(d.type)}Resource`)) };
-  const security = (scope: string) => [{ oauth2: [scope] }];
+  // Each operation names what the policy asks for (the operations table's);
+  // under the default policy that is the scope of the same name.
+  const scheme = signIn ? 'oauth2' : 'bearer';
   const paths: Record<string, Schema> = {};
   for (const d of resourceList) {
-    const name = pascal(d.type);
-    const tags = [d.type];
-    paths[`/v1/${d.type}`] = {
-      get: {
-        operationId: `list_${d.type}`,
-        summary: `List ${d.type}`,
-        tags,
-        security: security('read'),
-        parameters: parametersFor(d, 'collection'),
-        responses: { 200: { description: `A page of ${d.type}`, content: content(ref(`${name}CollectionDocument`)) }, ...errorResponses([400, 401, 403, 406]) },
-      },
-      post: {
-        operationId: `create_${d.type}`,
-        summary: `Create a ${d.label}`,
-        tags,
-        security: security('create'),
-        parameters: parametersFor(d, 'single'),
-        requestBody: { required: true, content: content(ref(`${name}Create`)) },
-        responses: {
-          201: { description: 'Created', headers: { Location: { schema: { type: 'string', format: 'uri' } } }, content: content(ref(`${name}Document`)) },
-          ...errorResponses([400, 401, 403, 404, 406, 409, 415]),
-        },
-      },
-    };
-    paths[`/v1/${d.type}/{id}`] = {
-      parameters: [idParameter],
-      get: {
-        operationId: `get_${d.type}`,
-        summary: `Fetch a ${d.label}`,
-        tags,
-        security: security('read'),
-        parameters: parametersFor(d, 'single'),
-        responses: { 200: { description: 'The resource', content: content(ref(`${name}Document`)) }, ...errorResponses([400, 401, 403, 404, 406]) },
-      },
-      patch: {
-        operationId: `update_${d.type}`,
-        summary: `Update a ${d.label}`,
-        tags,
-        security: security('update'),
-        parameters: parametersFor(d, 'single'),
-        requestBody: { required: true, content: content(ref(`${name}Update`)) },
-        responses: { 200: { description: 'Updated', content: content(ref(`${name}Document`)) }, ...errorResponses([400, 401, 403, 404, 406, 409, 415]) },
-      },
-      delete: {
-        operationId: `delete_${d.type}`,
-        summary: `Delete a ${d.label}`,
-        tags,
-        security: security('delete'),
-        responses: { 204: { description: 'Deleted' }, ...errorResponses([401, 403, 404, 406]) },
-      },
-    };
-    for (const r of d.relationships) {
-      const target = resources[r.target];
-      const targetName = pascal(target.type);
-      const identifier = ref(`${targetName}Identifier`);
-      const linkage = { type: 'object', required: ['data'], properties: { data: r.toMany ? { type: 'array', items: identifier } : { oneOf: [identifier, { type: 'null' }] } } };
-      const linkageResponse = { type: 'object', properties: { jsonapi: ref('JsonApi'), links: ref('RelationshipLinks'), data: linkage.properties.data } };
-      paths[`/v1/${d.type}/{id}/${r.external}`] = {
-        parameters: [idParameter],
-        get: {
-          operationId: `get_${d.type}_${r.external}`,
-          summary: `Fetch the ${r.external} of a ${d.label}`,
-          tags,
-          security: security('read'),
-          parameters: parametersFor(target, r.toMany ? 'collection' : 'single'),
-          responses: {
-            200: { description: `The related ${target.type}`, content: content(r.toMany ? ref(`${targetName}CollectionDocument`) : { oneOf: [ref(`${targetName}Document`), { type: 'object', properties: { data: { type: 'null' } } }] }) },
-            ...errorResponses([400, 401, 403, 404, 406]),
-          },
-        },
-      };
-      const rel: Schema = {
-        parameters: [idParameter],
-        get: {
-          operationId: `get_${d.type}_relationships_${r.external}`,
-          summary: `Fetch the ${r.external} linkage of a ${d.label}`,
-          tags,
-          security: security('read'),
-          responses: { 200: { description: 'The linkage', content: content(linkageResponse) }, ...errorResponses([401, 403, 404, 406]) },
-        },
-        patch: {
-          operationId: `replace_${d.type}_relationships_${r.external}`,
-          summary: r.toMany ? `Replace the ${r.external} of a ${d.label}` : `Set or clear the ${r.external} of a ${d.label}`,
-          tags,
-          security: security('update'),
-          requestBody: { required: true, content: content(linkage) },
-          responses: { 200: { description: 'The linkage as it now is', content: content(linkageResponse) }, ...errorResponses([400, 401, 403, 404, 406, 409, 415]) },
-        },
-      };
-      if (r.toMany) {
-        rel.post = {
-          operationId: `add_${d.type}_relationships_${r.external}`,
-          summary: `Add to the ${r.external} of a ${d.label}`,
-          tags,
-          security: security('create'),
-          requestBody: { required: true, content: content(linkage) },
-          responses: { 200: { description: 'The linkage as it now is', content: content(linkageResponse) }, ...errorResponses([400, 401, 403, 404, 406, 409, 415]) },
-        };
-        rel.delete = {
-          operationId: `remove_${d.type}_relationships_${r.external}`,
-          summary: `Remove from the ${r.external} of a ${d.label}`,
-          tags,
-          security: security('delete'),
-          requestBody: { required: true, content: content(linkage) },
-          responses: { 200: { description: 'The linkage as it now is', content: content(linkageResponse) }, ...errorResponses([400, 401, 403, 404, 406, 409, 415]) },
+    const endpoints: [EndpointKind, RelationshipDescription | undefined][] = [
+      ['collection', undefined],
+      ['resource', undefined],
+      ...d.relationships.flatMap((r) => [['related', r], ['relationship', r]] as [EndpointKind, RelationshipDescription][]),
+    ];
+    for (const [kind, r] of endpoints) {
+      const item: Schema = kind === 'collection' ? {} : { parameters: [idParameter] };
+      for (const rule of rulesOf(kind, r?.toMany ?? true)) {
+        const parameters = parametersOf(rule, d, r);
+        item[rule.method.toLowerCase()] = {
+          operationId: rule.operationId(d.type, r?.external),
+          summary: rule.summary(d, r?.external, r?.toMany),
+          tags: [d.type],
+          security: [{ [scheme]: [operationOf(rule)] }],
+          ...(parameters.length ? { parameters } : {}),
+          ...(rule.request ? { requestBody: { required: true, content: content(requestSchema(rule.request, d, r)) } } : {}),
+          responses: { ...successResponses(rule, d, r), ...errorResponses(rule.errors) },
         };
       }
-      paths[`/v1/${d.type}/{id}/relationships/${r.external}`] = rel;
+      paths[pathOf(kind, d.type, r?.external)] = item;
     }
   }
-  const scopes = { read: 'Read the course catalogue', create: 'Add to the course catalogue', update: 'Change the course catalogue', delete: 'Delete from the course catalogue' };
+  const scopes = Object.fromEntries(OPERATIONS.map((operation) => [operation, OPERATION_DESCRIPTIONS[operation]]));
+  const securitySchemes = signIn
+    ? {
+        oauth2: {
+          type: 'oauth2',
+          description: 'OAuth 2.0 bearer tokens (RFC 6750) from the built-in authorization server or any trusted issuer. Each operation needs the scope named in its security requirement.',
+          flows: {
+            authorizationCode: { authorizationUrl: signIn.authorizationEndpoint, tokenUrl: signIn.tokenEndpoint, refreshUrl: signIn.tokenEndpoint, scopes },
+            clientCredentials: { tokenUrl: signIn.tokenEndpoint, scopes },
+          },
+        },
+      }
+    : {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: `An OAuth 2.0 bearer token (RFC 6750) from a trusted issuer. Each operation names the scope it needs: ${OPERATIONS.map((o) => `\`${o}\` (${OPERATION_DESCRIPTIONS[o]})`).join(', ')}.`,
+        },
+      };
   return {
     openapi: '3.1.0',
     info: {
       title: 'Course catalogue: JSON:API',
       version: '1.0.0',
-      description:
-        'JSON:API 1.1 routes compatible with the django-jsonapi-training demo. Responses are `application/vnd.api+json`; a trailing slash is optional on every path. Sign in with the built-in authorization server (authorization code + PKCE).',
+      description: `JSON:API 1.1 routes compatible with the django-jsonapi-training demo. Responses are \`application/vnd.api+json\`; a trailing slash is optional on every path.${signIn ? ' Sign in with the built-in authorization server (authorization code + PKCE).' : ''}`,
     },
     servers: [{ url: publicUrl }],
     tags: resourceList.map((d) => ({ name: d.type })),
     paths,
-    components: {
-      schemas,
-      securitySchemes: {
-        oauth2: {
-          type: 'oauth2',
-          description: 'OAuth 2.0 bearer tokens (RFC 6750). Each operation needs the scope named in its security requirement.',
-          flows: {
-            authorizationCode: { authorizationUrl: `${oauthBase}/auth`, tokenUrl: `${oauthBase}/token`, refreshUrl: `${oauthBase}/token`, scopes },
-            clientCredentials: { tokenUrl: `${oauthBase}/token`, scopes },
-          },
-        },
-      },
-    },
+    components: { schemas, securitySchemes },
   };
 }

@@ -1,11 +1,13 @@
 // The documents for people and tools: OpenAPI 3.1 (validated), the Postman
 // collection, and Swagger UI rendered in headless Chromium.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { OPERATION_DESCRIPTIONS } from '../../src/resources/operations.js';
 import { resourceList } from '../../src/resources/registry.js';
+import { startTestIssuer } from '../support/issuer.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { artifactPath, describeInBrowser, launchChromium } from '../support/browser.js';
 
@@ -53,6 +55,40 @@ describe('OpenAPI', () => {
   });
 });
 
+describe('the built-in server\'s details', () => {
+  test('come from the app: the door imports nothing from src/oauth', () => {
+    const dir = new URL('../../src/jsonapi/', import.meta.url);
+    const importers = readdirSync(dir).filter((f) => /from '\.\.\/oauth\//.test(readFileSync(new URL(f, dir), 'utf8')));
+    expect(importers).toEqual([]);
+  });
+
+  test('OpenAPI\'s scopes are described where the operations are (src/resources/operations.ts)', async () => {
+    const doc = await (await fetch(`${server.url}/v1/openapi.json`)).json();
+    expect(doc.components.securitySchemes.oauth2.flows.clientCredentials.scopes).toEqual(OPERATION_DESCRIPTIONS);
+  });
+
+  test('without the built-in server: bearer tokens in OpenAPI and Postman, no sign-in in Swagger UI', async () => {
+    const issuer = await startTestIssuer();
+    const outside = await startTestServer(issuer.env);
+    try {
+      const doc = await (await fetch(`${outside.url}/v1/openapi.json`)).json();
+      const result = await new Validator().validate(doc);
+      expect(result.errors ?? []).toEqual([]);
+      expect(doc.components.securitySchemes).toEqual({ bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }) });
+      expect(doc.paths['/v1/courses'].post.security).toEqual([{ bearer: ['create'] }]);
+      const collection = await (await fetch(`${outside.url}/v1/postman.json`)).json();
+      expect(collection.auth).toEqual({ type: 'bearer', bearer: [{ key: 'token', value: '{{accessToken}}', type: 'string' }] });
+      expect(collection.event).toBeUndefined();
+      expect(JSON.stringify(collection)).not.toContain('/oauth/');
+      const script = await (await fetch(`${outside.url}/docs/swagger-initializer.js`)).text();
+      expect(script).not.toContain('initOAuth');
+    } finally {
+      await outside.stop();
+      await issuer.stop();
+    }
+  });
+});
+
 describe('Postman', () => {
   test('/v1/postman.json is a v2.1 collection with one request per operation and OAuth 2.0 pre-filled', async () => {
     const res = await fetch(`${server.url}/v1/postman.json`);
@@ -60,15 +96,20 @@ describe('Postman', () => {
     const collection = await res.json();
     expect(collection.info.schema).toBe('https://schema.getpostman.com/json/collection/v2.1.0/collection.json');
     const auth = Object.fromEntries(collection.auth.oauth2.map((e: { key: string; value: unknown }) => [e.key, e.value]));
-    expect(auth).toMatchObject({ grant_type: 'authorization_code_with_pkce', clientId: 'demo_client', redirect_uri: 'https://oauth.pstmn.io/v1/callback' });
+    const variables = Object.fromEntries(collection.variable.map((v: { key: string; value: unknown }) => [v.key, v.value]));
+    expect(auth).toMatchObject({ grant_type: 'authorization_code_with_pkce', clientId: '{{clientId}}', accessToken: '{{accessToken}}', redirect_uri: 'https://oauth.pstmn.io/v1/callback' });
+    expect(variables).toMatchObject({ clientId: 'demo_client', clientSecret: 'demo_client_secret', tokenUrl: `${server.url}/oauth/token`, scope: 'read create update delete' });
     expect(auth.authUrl).toMatch(/\/oauth\/auth$/);
     expect(auth.accessTokenUrl).toMatch(/\/oauth\/token$/);
     const doc = await (await fetch(`${server.url}/v1/openapi.json`)).json();
     const operations = Object.values(doc.paths as Record<string, Record<string, unknown>>).reduce((n, item) => n + Object.keys(item).filter((k) => k !== 'parameters').length, 0);
     const requests = collection.item.reduce((n: number, folder: { item: unknown[] }) => n + folder.item.length, 0);
     expect(requests).toBe(operations);
-    const create = collection.item[0].item.find((i: { request: { method: string } }) => i.request.method === 'POST');
-    expect(JSON.parse(create.request.body.raw).data.type).toBe(collection.item[0].name);
+    // The first folder creates (the import order), each resource type once.
+    const creates = collection.item[0].item as { request: { method: string; body: { raw: string }; header: unknown[] } }[];
+    expect(creates.map((c) => c.request.method)).toEqual(resourceList.map(() => 'POST'));
+    const create = creates[0]!;
+    expect(resourceList.map((d) => d.type)).toContain(JSON.parse(create.request.body.raw).data.type);
     expect(create.request.header).toContainEqual({ key: 'Content-Type', value: 'application/vnd.api+json' });
   });
 });
