@@ -91,7 +91,7 @@ export async function createApp(deps: AppDeps): Promise<AppHandle> {
           signInScopes: ['openid', ...OPERATIONS],
         }
       : null;
-    app.use(jsonapiRouter({ services, auth, publicUrl: deps.publicUrl, config, signIn }));
+    app.use(jsonapiRouter({ services, auth, publicUrl: deps.publicUrl, signIn }));
     // The GraphQL door: /graphql (API and, in a browser, the playground).
     app.use('/graphql', await graphqlMiddleware({ services, auth, budget, config, publicUrl: deps.publicUrl, logger, issuer: authorizationServer?.trustedIssuer.issuer }));
     return {

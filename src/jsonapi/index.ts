@@ -3,7 +3,6 @@
 // Postman collection).
 import express from 'express';
 import type { ContextBuilder } from '../auth/context.js';
-import type { Config } from '../config.js';
 import type { Services } from '../resources/service.js';
 import { docsRoutes } from './docs.js';
 import { openApiDocument } from './openapi.js';
@@ -18,7 +17,6 @@ export interface JsonApiRouterOptions {
   auth: ContextBuilder;
   /** The server's address as clients see it, without a trailing slash. */
   publicUrl: string;
-  config: Config;
   /** The built-in authorization server, for the documents' sign-in; null when it is off. */
   signIn: SignInServer | null;
 }
