@@ -71,7 +71,9 @@ test('every response document of a broad set of requests is valid JSON:API 1.0 (
     await call('GET', `/v1/${d.type}/?page[size]=1&fields[${d.type}]=${d.attributes.at(-1)!.external}`);
     await call('GET', `/v1/${d.type}?filter[id]=${randomUUID()}`); // empty page
     await call('GET', `/v1/${d.type}?page[number]=9999`); // past the end
-    const id = (await call('GET', `/v1/${d.type}?page[size]=1`)).body.data[0].id as string;
+    const first = (await call('GET', `/v1/${d.type}?page[size]=1`)).body.data[0] as { id: string } | undefined;
+    if (!first) continue; // a type without rows (no demo data, e.g. a newly added resource): its list documents are checked above
+    const id = first.id;
     await call('GET', `/v1/${d.type}/${id}?include=${includes}`);
     for (const r of d.relationships) {
       await call('GET', `/v1/${d.type}/${id}/${r.external}${r.toMany ? '?page[size]=1' : ''}`);
