@@ -9,6 +9,7 @@ import { applyMigrations } from './db/migrations.js';
 import { loadDemoDataIfEmpty } from './resources/demo-data.js';
 import { createApp, type AppHandle } from './http/app.js';
 import { createLogger, type Logger } from './http/logger.js';
+import { assertResourcesMatchSchema } from './resources/registry.js';
 
 export interface RunningServer {
   url: string;
@@ -59,6 +60,8 @@ function dropLogger(logger: Logger): () => void {
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  // Descriptions that disagree with prisma/schema.prisma stop the start, naming the field.
+  assertResourcesMatchSchema();
   const logger = options.logger ?? createLogger(config.logLevel);
   const ownsDb = !options.db;
   const db = options.db ?? (await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: config.database.poolSize, statementTimeoutMs: config.database.statementTimeoutMs }));

@@ -1,6 +1,7 @@
 // npm run db:import -- FILE.json : bulk-loads a catalogue, reporting invalid rows.
 import cliProgress from 'cli-progress';
 import { importCatalogue, readCatalogue } from '../resources/import.js';
+import { assertResourcesMatchSchema } from '../resources/registry.js';
 import { systemContext } from '../resources/request-context.js';
 import { createServices } from '../resources/service.js';
 import { openConfiguredDatabase, where } from './database.js';
@@ -12,6 +13,7 @@ if (!file) {
 }
 let catalogue;
 try {
+  assertResourcesMatchSchema();
   catalogue = await readCatalogue(file);
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));

@@ -4,6 +4,7 @@ import { systemContext } from '../../src/resources/request-context.js';
 import type { Database } from '../../src/db/database.js';
 import { importCatalogue, readCatalogue } from '../../src/resources/import.js';
 import { demoCataloguePath, loadDemoDataIfEmpty } from '../../src/resources/demo-data.js';
+import { importOrder } from '../../src/resources/registry.js';
 import { createServices } from '../../src/resources/service.js';
 import { createTestDatabase } from '../support/database.js';
 
@@ -41,13 +42,17 @@ test('a file with invalid rows loads the valid ones and reports each invalid one
   const progress: number[] = [];
   const summary = await importCatalogue(createServices(db.prisma), systemContext('import'), catalogue, { batchSize: 2, onProgress: (done) => progress.push(done) });
   expect(summary.created).toEqual({ people: 1, courses: 2, course_terms: 0 });
-  expect(summary.rejected).toEqual([
-    { type: 'people', row: 1, field: 'name', detail: 'This field may not be blank.' },
-    { type: 'courses', row: 1, field: 'course_identifier', detail: expect.stringMatching(/exactly 9 characters/) },
-    { type: 'courses', row: 2, field: 'course_name', detail: 'Ensure this field has no more than 80 characters.' },
-    { type: 'courses', row: 4, detail: 'expected an object' },
-    { type: 'course_terms', row: 0, field: 'course', detail: expect.stringMatching(/not found/) },
-  ]);
+  // Reported type by type in the import order (derived from the descriptions), row by row within a type.
+  const loadedBefore = (a: { type: string }, b: { type: string }) => importOrder.findIndex((d) => d.type === a.type) - importOrder.findIndex((d) => d.type === b.type);
+  expect(summary.rejected).toEqual(
+    [
+      { type: 'people', row: 1, field: 'name', detail: 'This field may not be blank.' },
+      { type: 'courses', row: 1, field: 'course_identifier', detail: expect.stringMatching(/exactly 9 characters/) },
+      { type: 'courses', row: 2, field: 'course_name', detail: 'Ensure this field has no more than 80 characters.' },
+      { type: 'courses', row: 4, detail: 'expected an object' },
+      { type: 'course_terms', row: 0, field: 'course', detail: expect.stringMatching(/not found/) },
+    ].sort(loadedBefore),
+  );
   expect(progress.at(-1)).toBe(8);
   expect(await db.prisma.course.count({ where: { courseIdentifier: { in: ['GOOD1000X', 'GOOD3000X'] } } })).toBe(2);
   expect(await db.prisma.course.count({ where: { courseIdentifier: 'GOOD2000X' } })).toBe(0);
