@@ -54,11 +54,6 @@ export const resourceList: readonly ResourceDescription[] = [...described.descri
 
 export const resources = Object.fromEntries(resourceList.map((d) => [d.name, d])) as Readonly<Record<ResourceName, ResourceDescription>>;
 
-export const resourceNames: readonly ResourceName[] = resourceList.map((d) => d.name);
-
-/** JSON:API types, the collections under /v1/. */
-export const resourceTypes: readonly string[] = resourceList.map((d) => d.type);
-
 /** Types in dependency order: a row's relationships point at rows loaded before it (see importOrderOf). */
 export const importOrder: readonly ResourceDescription[] = ordered.order;
 
