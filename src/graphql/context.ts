@@ -1,6 +1,6 @@
 // What every resolver gets: the caller (from the shared context builder), the
 // resource services and this request's loaders.
-import type { RequestContext } from '../auth/types.js';
+import type { RequestContext } from '../resources/request-context.js';
 import type { Services } from '../resources/service.js';
 import { Loaders } from './loaders.js';
 

@@ -1,7 +1,7 @@
 // Per-request DataLoaders over the services' batched reads, so the number of
 // SQL queries of a request follows its shape, never its number of rows.
 import DataLoader from 'dataloader';
-import type { RequestContext } from '../auth/types.js';
+import type { RequestContext } from '../resources/request-context.js';
 import type { ResourceName } from '../resources/description.js';
 import type { ListQuery } from '../resources/query.js';
 import type { Row, Services } from '../resources/service.js';
