@@ -2,6 +2,7 @@
 // about each. Access tokens carry API scopes for the API (the resource server);
 // OpenID Connect scopes are about the user and stay with the ID token and
 // userinfo.
+import { OPERATION_DESCRIPTIONS, OPERATIONS } from '../resources/operations.js';
 
 /** The demo's group scope: puts the user's groups in GROUP_CLAIM of the access token. */
 export const GROUP_SCOPE = 'https://api.columbia.edu/scope/group';
@@ -17,11 +18,9 @@ export const OIDC_SCOPE_CLAIMS: Readonly<Record<string, readonly string[]>> = {
   email: ['email', 'email_verified'],
 };
 
+/** Under the default policy each operation of the operations table is a scope of its name. */
 export const API_SCOPES = [
-  'read',
-  'create',
-  'update',
-  'delete',
+  ...OPERATIONS,
   'write',
   'auth-columbia',
   'auth-none',
@@ -40,10 +39,7 @@ export const SCOPE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   profile: 'See your name and user name',
   email: 'See your email address',
   offline_access: 'Stay connected when you are not using it (refresh tokens)',
-  read: 'Read the course catalogue',
-  create: 'Add to the course catalogue',
-  update: 'Change the course catalogue',
-  delete: 'Delete from the course catalogue',
+  ...OPERATION_DESCRIPTIONS,
   write: 'Add, change and delete in the course catalogue',
   'auth-columbia': 'Act on your behalf as a signed-in user (demo scope)',
   'auth-none': 'Act as the application itself (demo scope)',
