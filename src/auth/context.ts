@@ -2,7 +2,7 @@
 // gets its caller's identity here (bearer token → Principal) and its answer to
 // "may this caller read/create/update/delete?" from the same policy.
 import type { IncomingHttpHeaders } from 'node:http';
-import { decodeJwt, decodeProtectedHeader, type JWTVerifyGetKey } from 'jose';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { ConfigError, type Config } from '../config.js';
 import type { Logger } from '../http/logger.js';
 import type { Operation, Principal, RequestContext, TrustedIssuer } from './types.js';
