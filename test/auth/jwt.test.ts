@@ -96,7 +96,7 @@ describe('hostile tokens are 401 invalid_token', () => {
   test('bad signature', async () => {
     const [h, p, s] = (await as.sign()).split('.');
     const bytes = base64url.decode(s!);
-    bytes[10] ^= 0xff;
+    bytes[10]! ^= 0xff;
     await expectInvalidToken(`${h}.${p}.${base64url.encode(bytes)}`, /signature/);
   });
 

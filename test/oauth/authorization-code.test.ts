@@ -23,7 +23,13 @@ test('user1 signs in, unticks delete, and the token follows the consent through 
   const tokens = await exchangeCode(server, grant);
   expect(tokens.status).toBe(200);
   expect(tokens.headers.get('cache-control')).toBe('no-store'); // RFC 6749 §5.1
-  const { access_token: accessToken, refresh_token: refreshToken, id_token: idToken, token_type: tokenType, scope } = tokens.body as Record<string, string>;
+  const { access_token: accessToken, refresh_token: refreshToken, id_token: idToken, token_type: tokenType, scope } = tokens.body as {
+    access_token: string;
+    refresh_token: string;
+    id_token: string;
+    token_type: string;
+    scope: string;
+  };
   expect(tokenType).toBe('Bearer');
   expect(idToken).toEqual(expect.any(String));
   expect(refreshToken).toEqual(expect.any(String));
