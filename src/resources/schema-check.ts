@@ -232,33 +232,35 @@ function checkRequiredColumns(d: ResourceDescription, model: PrismaModel, proble
 
 /** Filters, search paths and sortable fields must resolve through described relationships to described attributes. */
 function checkPaths(d: ResourceDescription, byName: ReadonlyMap<string, ResourceDescription>, problems: string[]): void {
-  const resolve = (path: string): AttributeDescription | 'id' | string => {
+  const resolve = (path: string): { leaf: AttributeDescription | 'id' } | { problem: string } => {
     let current = d;
     const parts = path.split('.');
     for (const part of parts.slice(0, -1)) {
       const rel = current.relationships.find((r) => r.field === part);
       const next = rel && byName.get(rel.target);
-      if (!next) return `${part} is not a described relationship of ${current.type}`;
+      if (!next) return { problem: `${part} is not a described relationship of ${current.type}` };
       current = next;
     }
     const last = parts[parts.length - 1]!;
-    return last === 'id' ? 'id' : (current.attributes.find((a) => a.field === last) ?? `${last} is not a described attribute of ${current.type}`);
+    const leaf = last === 'id' ? 'id' : current.attributes.find((a) => a.field === last);
+    return leaf ? { leaf } : { problem: `${last} is not a described attribute of ${current.type}` };
   };
   for (const [i, f] of d.filters.entries()) {
     const at = `${d.type} filter[${f.external}] (${f.path})`;
     if (d.filters.findIndex((o) => o.external === f.external) !== i) problems.push(`${at}: more than one filter has this name.`);
-    const leaf = resolve(f.path);
-    if (typeof leaf === 'string' && leaf !== 'id') problems.push(`${at}: ${leaf}.`);
+    const resolved = resolve(f.path);
+    if ('problem' in resolved) problems.push(`${at}: ${resolved.problem}.`);
     else {
-      const type = leaf === 'id' ? 'uuid' : (leaf as AttributeDescription).type;
+      const type = resolved.leaf === 'id' ? 'uuid' : resolved.leaf.type;
       const textOnly = f.lookups.filter((l) => textOnlyLookups.includes(l));
       if (type !== 'string' && textOnly.length) problems.push(`${at}: the lookups ${textOnly.join(', ')} apply to text; the field is ${type}.`);
     }
   }
   for (const path of d.searchPaths) {
-    const leaf = resolve(path);
-    if (typeof leaf === 'string') problems.push(`${d.type} search path ${path}: ${leaf === 'id' ? 'ids are not searched' : leaf}.`);
-    else if (leaf.type !== 'string') problems.push(`${d.type} search path ${path}: search matches text; the field is ${leaf.type}.`);
+    const resolved = resolve(path);
+    if ('problem' in resolved) problems.push(`${d.type} search path ${path}: ${resolved.problem}.`);
+    else if (resolved.leaf === 'id') problems.push(`${d.type} search path ${path}: ids are not searched.`);
+    else if (resolved.leaf.type !== 'string') problems.push(`${d.type} search path ${path}: search matches text; the field is ${resolved.leaf.type}.`);
   }
 }
 
