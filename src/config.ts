@@ -108,6 +108,12 @@ const envSchema = z.object({
   DEV_AUTH_MAX_FAILURES_PER_ADDRESS: int(100, 1, 1_000_000),
   DEV_AUTH_FAILURE_WINDOW_S: int(86_400, 1, 2_000_000),
   DEV_AUTH_BLOCK_S: int(900, 1, 2_000_000),
+  /** Anonymous authorization requests (src/oauth/request-limits.ts, src/oauth/store.ts). */
+  DEV_AUTH_REQUESTS_PER_MINUTE: int(60, 0, 1_000_000),
+  DEV_AUTH_MAX_REQUEST_BYTES: int(4_096, 1_024, 56 * 1_024),
+  DEV_AUTH_INTERACTION_TTL_S: int(600, 60, 3_600),
+  DEV_AUTH_MAX_INTERACTIONS_PER_ADDRESS: int(20, 1, 10_000),
+  DEV_AUTH_MAX_INTERACTIONS: int(1_000, 1, 1_000_000),
 
   /** The API-wide budget per caller (src/http/budget.ts); 0: none. */
   API_REQUESTS_PER_MINUTE: int(0, 0, 100_000_000),
@@ -176,6 +182,18 @@ export interface Config {
       maxFailuresPerAddress: number;
       windowS: number;
       blockS: number;
+    };
+    /** What anonymous authorization requests may cost (src/oauth/request-limits.ts, src/oauth/store.ts). */
+    requests: {
+      /** Authorization and pushed authorization requests per address per minute; 0: not counted. */
+      perMinute: number;
+      /** Largest query string plus body of one. */
+      maxBytes: number;
+      /** How long a started sign-in may take. */
+      interactionTtlS: number;
+      /** Unfinished sign-ins (and pushed requests) kept per address and overall; beyond, the least recently used goes. */
+      maxInteractionsPerAddress: number;
+      maxInteractions: number;
     };
   };
   /** Requests and GraphQL cost per minute per caller, through both doors; 0: no budget. */
@@ -261,6 +279,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         maxFailuresPerAddress: e.DEV_AUTH_MAX_FAILURES_PER_ADDRESS,
         windowS: e.DEV_AUTH_FAILURE_WINDOW_S,
         blockS: e.DEV_AUTH_BLOCK_S,
+      },
+      requests: {
+        perMinute: e.DEV_AUTH_REQUESTS_PER_MINUTE,
+        maxBytes: e.DEV_AUTH_MAX_REQUEST_BYTES,
+        interactionTtlS: e.DEV_AUTH_INTERACTION_TTL_S,
+        maxInteractionsPerAddress: e.DEV_AUTH_MAX_INTERACTIONS_PER_ADDRESS,
+        maxInteractions: e.DEV_AUTH_MAX_INTERACTIONS,
       },
     },
     budget: { requestsPerMinute: e.API_REQUESTS_PER_MINUTE, costPerMinute: e.GRAPHQL_COST_PER_MINUTE },

@@ -3,6 +3,7 @@
 // a TrustedIssuer, and the context builder verifies its JWTs over HTTP (JWKS)
 // exactly like those of any outside authorization server.
 import express, { type Router } from 'express';
+import Provider from 'oidc-provider';
 import type { JSONWebKeySet } from 'jose';
 import type { Config } from '../config.js';
 import type { TrustedIssuer } from '../auth/types.js';
@@ -16,6 +17,7 @@ import { alignErrorCodes } from './error-codes.js';
 import { jwtIntrospection } from './introspection.js';
 import { loadOrCreateSigningKeys } from './keys.js';
 import { createProvider, userClaims } from './provider.js';
+import { authorizationRequestLimits } from './request-limits.js';
 import { DEFAULT_CLIENT_SECRET, assertProductionSecrets, cookieKeys } from './secrets.js';
 import { FileStore } from './store.js';
 import { FailureThrottle, throttleClientAuthentication } from './throttle.js';
@@ -66,11 +68,17 @@ export async function createAuthorizationServer({ config, logger, publicUrl }: A
   try {
     const dataDir = config.database.dataDir;
     const signing = await loadOrCreateSigningKeys(dataDir);
-    const store = FileStore.forDataDir(dataDir);
+    const requests = settings.requests;
+    const store = FileStore.forDataDir(dataDir, {
+      limits: { maxPendingPerAddress: requests.maxInteractionsPerAddress, maxPending: requests.maxInteractions },
+      // The address oidc-provider sees (TRUST_PROXY decides, as for the throttles).
+      currentAddress: () => Provider.ctx?.ip,
+    });
     const provider = createProvider({
       issuer,
       audience,
       accessTokenTtlS: settings.accessTokenTtlS,
+      interactionTtlS: requests.interactionTtlS,
       clients,
       users,
       signingKeys: signing.keys,
@@ -108,6 +116,11 @@ export async function createAuthorizationServer({ config, logger, publicUrl }: A
 
     const router = express.Router();
     const signInThrottle = new FailureThrottle(limiterStore, 'user', settings.throttle, logger);
+    // Before oidc-provider reads a byte of an authorization request: per-address throttle and size limit.
+    // (oidc-provider serves the authorization endpoint by GET only: enableHttpPostMethods is off.)
+    const limitRequests = authorizationRequestLimits({ limits: { maxRequestBytes: requests.maxBytes, requestsPerMinute: requests.perMinute }, limiterStore, logger });
+    router.get('/auth', limitRequests);
+    router.post('/request', limitRequests);
     router.use('/interaction', interactionRoutes({ provider, users, throttle: signInThrottle, logger, basePath: interactionsPath }));
     router.use(provider.callback());
 
@@ -116,7 +129,7 @@ export async function createAuthorizationServer({ config, logger, publicUrl }: A
       router,
       trustedIssuer: { issuer, audience, jwksUri: `${issuer}/jwks` },
       async close() {
-        store.flush();
+        await store.close();
         await limiterStore.close();
       },
     };

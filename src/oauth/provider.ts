@@ -10,12 +10,15 @@ import { errorPage, signOutPage, signedOutPage } from './pages.js';
 import { API_SCOPES, GROUP_CLAIM, GROUP_SCOPE, OIDC_SCOPES, OIDC_SCOPE_CLAIMS, isKnownScope, splitScope } from './scopes.js';
 import { SIGNING_ALG } from './keys.js';
 import { userinfoAudience } from './userinfo.js';
+import { stateAndNonceLimits } from './request-limits.js';
 
 export interface ProviderOptions {
   issuer: string;
   /** The API's identifier: the resource indicator and `aud` of every access token. */
   audience: string;
   accessTokenTtlS: number;
+  /** How long a started sign-in may take: its interaction is kept in memory meanwhile. */
+  interactionTtlS: number;
   clients: ClientMetadata[];
   users: UserDirectory;
   /** Private signing keys, the first one signs. */
@@ -82,6 +85,8 @@ export function createProvider(options: ProviderOptions): Provider {
       };
     },
     interactions: { url: (_ctx, interaction) => `${options.interactionsPath}/${interaction.uid}` },
+    // Length limits on the standard parameters every authorization request keeps (./request-limits.ts).
+    extraParams: stateAndNonceLimits(),
     responseTypes: ['code'],
     // OAuth 2.1 / RFC 9700: PKCE (S256 only in oidc-provider 9) for every client, public or not.
     pkce: { required: () => true },
@@ -159,7 +164,7 @@ export function createProvider(options: ProviderOptions): Provider {
       ClientCredentials: accessTokenTtlS,
       AuthorizationCode: 60,
       IdToken: 60 * 60,
-      Interaction: 60 * 60,
+      Interaction: options.interactionTtlS,
       RefreshToken: 14 * DAY_S,
       Session: 14 * DAY_S,
       Grant: 14 * DAY_S,

@@ -1,0 +1,337 @@
+// Anyone may start an authorization request, and the server keeps each one
+// (with its parameters) until it is finished or expires. What such requests may
+// cost is bounded: their size (400), their rate per address (429 with
+// Retry-After), how many stay live per address and overall (the least recently
+// used goes), and how long (10 minutes). They stay in memory: the store file
+// holds only what must survive a restart (signed-in sessions, grants, refresh
+// tokens), written asynchronously, so the work per request does not grow with
+// the number of requests before it and the event loop stays free.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { storeFilePath } from '../../src/oauth/store.js';
+import { CookieJar, pkcePair, postForm } from './support/http.js';
+import { DEMO_AUTH, authorize, exchangeCode, removeDataDir, startOAuthServer, tempDataDir, type OAuthTestServer } from './support/oauth-server.js';
+
+const CHALLENGE = pkcePair().challenge;
+
+/** An authorization request of the playground client (public, as a browser app). */
+function authorizationParams(server: OAuthTestServer, extra: Record<string, string> = {}): URLSearchParams {
+  return new URLSearchParams({
+    client_id: 'playground',
+    response_type: 'code',
+    scope: 'openid',
+    redirect_uri: `${server.url}/graphql`,
+    code_challenge: CHALLENGE,
+    code_challenge_method: 'S256',
+    ...extra,
+  });
+}
+
+const authUrl = (server: OAuthTestServer, extra: Record<string, string> = {}) => `${server.endpoint('/auth')}?${authorizationParams(server, extra)}`;
+
+/** How large the store file is, and whether it holds anything an anonymous request made. */
+function storeFile(server: OAuthTestServer): { bytes: number; anonymous: boolean } {
+  const file = storeFilePath(server.dataDir);
+  if (!existsSync(file)) return { bytes: 0, anonymous: false };
+  const text = readFileSync(file, 'utf8');
+  return { bytes: statSync(file).size, anonymous: /"(Interaction|PushedAuthorizationRequest):/.test(text) };
+}
+
+/** Polls /healthz until stopped; the slowest answer is the longest the event loop was busy, roughly. */
+function healthProbe(server: OAuthTestServer) {
+  let slowestMs = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const started = performance.now();
+      const res = await fetch(`${server.url}/healthz`);
+      await res.arrayBuffer();
+      expect(res.status).toBe(200);
+      slowestMs = Math.max(slowestMs, performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  return {
+    async stop(): Promise<number> {
+      running = false;
+      await loop;
+      return slowestMs;
+    },
+  };
+}
+
+/** Runs `count` calls of `send` over `connections` concurrent workers; the CPU time of this process per call (server and client). */
+async function batch(count: number, connections: number, send: (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const cpu = process.cpuUsage();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (next < count) await send(next++);
+    }),
+  );
+  const used = process.cpuUsage(cpu);
+  return (used.user + used.system) / 1000 / count;
+}
+
+// The slowest /healthz answer allowed while the requests run: a guard against
+// stalls of the finding's order (1.3 s after 1,500 requests), not a latency
+// target. With the fix it answers in 50-300 ms here at worst, queued behind
+// the eight request workers that share this process on a busy 2-core machine.
+// The growth itself is caught by the store-file and CPU-per-request checks.
+const HEALTHZ_MS = 1_000;
+
+describe("the finding's request: a 12 kB state, 1,500 times from 8 connections", () => {
+  let server: OAuthTestServer;
+  beforeAll(async () => {
+    // No per-address throttle here, so that the size limit alone is what answers.
+    server = await startOAuthServer({ DEV_AUTH_REQUESTS_PER_MINUTE: '0' });
+  });
+  afterAll(() => server?.stop());
+
+  test('each is refused with 400 invalid_request naming the limit; nothing is kept; /healthz stays fast', async () => {
+    const url = authUrl(server, { state: 'x'.repeat(12_000) });
+    const one = await fetch(url, { redirect: 'manual' });
+    expect(one.status).toBe(400);
+    expect(one.headers.get('content-type')).toMatch(/text\/html/);
+    const page = await one.text();
+    expect(page).toContain('invalid_request');
+    expect(page).toMatch(/the authorization request is \d+ bytes \(query string and body\); this server accepts at most 4096/);
+
+    const probe = healthProbe(server);
+    const statuses = new Set<number>();
+    try {
+      for (let round = 0; round < 15; round++) {
+        await batch(100, 8, async () => {
+          const res = await fetch(url, { redirect: 'manual' });
+          await res.arrayBuffer();
+          statuses.add(res.status);
+        });
+        // Checked after every 100, so that a growing store fails early rather than slowly.
+        expect(storeFile(server)).toEqual({ bytes: 0, anonymous: false });
+      }
+    } finally {
+      expect(await probe.stop()).toBeLessThan(HEALTHZ_MS);
+    }
+    expect([...statuses]).toEqual([400]);
+  });
+});
+
+describe('accepted anonymous requests at the size limit, from many addresses', () => {
+  let server: OAuthTestServer;
+  const PER_ADDRESS = 20;
+  const OVERALL = 200;
+  const ADDRESSES = 50;
+  beforeAll(async () => {
+    server = await startOAuthServer({
+      DEV_AUTH_REQUESTS_PER_MINUTE: '0',
+      DEV_AUTH_MAX_INTERACTIONS_PER_ADDRESS: String(PER_ADDRESS),
+      DEV_AUTH_MAX_INTERACTIONS: String(OVERALL),
+      // Behind a proxy, so that the test can speak from several addresses (X-Forwarded-For).
+      TRUST_PROXY: '1',
+    });
+  });
+  afterAll(() => server?.stop());
+
+  test('1,500 of them: none reaches the store file, the CPU per request stays flat, /healthz stays fast, and only the most recently used stay live (per address and overall)', async () => {
+    // state and nonce at their longest (1,024): each request keeps about 2.5 kB.
+    const url = authUrl(server, { state: 's'.repeat(1_000), nonce: 'n'.repeat(1_000) });
+    const started: { address: string; interaction: string; jar: CookieJar }[] = [];
+    const send = async (i: number) => {
+      const address = `198.51.100.${i % ADDRESSES}`;
+      const res = await fetch(url, { redirect: 'manual', headers: { 'x-forwarded-for': address } });
+      await res.arrayBuffer();
+      expect(res.status).toBe(303);
+      const jar = new CookieJar();
+      jar.store(res);
+      started[i] = { address, interaction: new URL(res.headers.get('location')!, server.url).toString(), jar };
+    };
+
+    const probe = healthProbe(server);
+    const cpuPerRequestMs: number[] = [];
+    let offset = 0;
+    try {
+      for (let round = 0; round < 15; round++) {
+        const from = offset;
+        cpuPerRequestMs.push(await batch(100, 8, (i) => send(from + i)));
+        offset += 100;
+        expect(storeFile(server)).toEqual({ bytes: 0, anonymous: false });
+      }
+    } finally {
+      expect(await probe.stop()).toBeLessThan(HEALTHZ_MS);
+    }
+
+    // Work per request: the last 300 against 300 after warm-up (the first 100 include JIT
+    // compilation). Flat means within 2x, for the noise of a shared machine (measured here:
+    // 0.7-1.0x); a store that rewrites everything per request (3.7 MB by the end) measured
+    // 7.5 ms early and 20 ms late per request, 2.7x.
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const early = mean(cpuPerRequestMs.slice(1, 4));
+    const late = mean(cpuPerRequestMs.slice(-3));
+    expect(late).toBeLessThan(early * 2);
+
+    // Which interactions are still live: their sign-in page opens (with the browser's cookie).
+    const live: typeof started = [];
+    for (const request of started) {
+      const res = await fetch(request.interaction, { headers: { cookie: request.jar.header(request.interaction) } });
+      const html = await res.text();
+      if (res.status === 200 && html.includes('Sign in')) live.push(request);
+      else expect(res.status).toBe(400); // oidc-provider: interaction session not found
+    }
+    // The overall cap: the most recently used 200, whatever their address.
+    expect(live.length).toBe(OVERALL);
+    const perAddress = new Map<string, number>();
+    for (const { address } of live) perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
+    expect(Math.max(...perAddress.values())).toBeLessThanOrEqual(PER_ADDRESS);
+    // The most recent ones survive: a person who just started signing in is not the one dropped.
+    // (Only the last 20 by number: with 8 requests in flight, the very order of arrival may differ.)
+    expect(live.slice(-20).map((r) => r.interaction)).toEqual(started.slice(-20).map((r) => r.interaction));
+  });
+
+  test('one address past its cap loses its oldest interaction, not its newest, and not those of another address', async () => {
+    const other = await fetch(authUrl(server), { redirect: 'manual', headers: { 'x-forwarded-for': '192.0.2.200' } });
+    const otherJar = new CookieJar();
+    otherJar.store(other);
+    const otherUrl = new URL(other.headers.get('location')!, server.url).toString();
+
+    const mine: { url: string; jar: CookieJar }[] = [];
+    for (let i = 0; i < PER_ADDRESS + 1; i++) {
+      const res = await fetch(authUrl(server), { redirect: 'manual', headers: { 'x-forwarded-for': '192.0.2.100' } });
+      const jar = new CookieJar();
+      jar.store(res);
+      mine.push({ url: new URL(res.headers.get('location')!, server.url).toString(), jar });
+    }
+    const open = async ({ url, jar }: { url: string; jar: CookieJar }) => {
+      const res = await fetch(url, { headers: { cookie: jar.header(url) } });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    expect(await open(mine[0]!)).toBe(400);
+    expect(await open(mine[1]!)).toBe(200);
+    expect(await open(mine.at(-1)!)).toBe(200);
+    expect(await open({ url: otherUrl, jar: otherJar })).toBe(200);
+  });
+});
+
+describe('size limits', () => {
+  let server: OAuthTestServer;
+  beforeAll(async () => {
+    server = await startOAuthServer({ DEV_AUTH_REQUESTS_PER_MINUTE: '0' });
+  });
+  afterAll(() => server?.stop());
+
+  test('a pushed authorization request (RFC 9126) over the limit is refused with a JSON 400 invalid_request', async () => {
+    const res = await postForm(server.endpoint('/request'), Object.fromEntries(authorizationParams(server, { state: 'x'.repeat(40_000) })));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_request');
+    expect(res.body.error_description).toMatch(/this server accepts at most 4096/);
+    expect(res.body.request_uri).toBeUndefined();
+  });
+
+  test('a state or nonce over 1,024 characters is refused (invalid_request back at the redirect URI, RFC 6749 §4.1.2.1)', async () => {
+    for (const param of ['state', 'nonce']) {
+      const res = await fetch(authUrl(server, { [param]: 'y'.repeat(1_500) }), { redirect: 'manual' });
+      expect(res.status).toBe(303);
+      const location = new URL(res.headers.get('location')!);
+      expect(`${location.origin}${location.pathname}`).toBe(`${server.url}/graphql`);
+      expect(location.searchParams.get('error')).toBe('invalid_request');
+      expect(location.searchParams.get('error_description')).toBe(`${param} must be at most 1024 characters, got 1500`);
+    }
+    // Also when pushed first.
+    const pushed = await postForm(server.endpoint('/request'), Object.fromEntries(authorizationParams(server, { nonce: 'z'.repeat(1_100) })));
+    expect(pushed.status).toBe(400);
+    expect(pushed.body).toMatchObject({ error: 'invalid_request', error_description: 'nonce must be at most 1024 characters, got 1100' });
+  });
+
+  test('a started sign-in lives 10 minutes, not an hour', async () => {
+    const res = await fetch(authUrl(server), { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('_interaction='))!;
+    const expires = Date.parse(/expires=([^;]+)/i.exec(cookie)![1]!);
+    const lifetimeS = (expires - Date.now()) / 1000;
+    expect(lifetimeS).toBeGreaterThan(540);
+    expect(lifetimeS).toBeLessThanOrEqual(600);
+  });
+});
+
+describe('per-address throttle', () => {
+  let server: OAuthTestServer;
+  beforeAll(async () => {
+    server = await startOAuthServer({ DEV_AUTH_REQUESTS_PER_MINUTE: '5', TRUST_PROXY: '1' });
+  });
+  afterAll(() => server?.stop());
+
+  test('the sixth authorization request of a minute from one address gets 429 with Retry-After; pushed requests count too; other addresses do not', async () => {
+    const from = (address: string) => fetch(authUrl(server), { redirect: 'manual', headers: { 'x-forwarded-for': address } });
+    for (let i = 0; i < 5; i++) expect((await from('203.0.113.5')).status).toBe(303);
+
+    const refused = await from('203.0.113.5');
+    expect(refused.status).toBe(429);
+    const wait = refused.headers.get('retry-after');
+    expect(wait).toMatch(/^\d+$/); // RFC 9110 §10.2.3: delay-seconds
+    expect(Number(wait)).toBeGreaterThanOrEqual(1);
+    expect(Number(wait)).toBeLessThanOrEqual(60);
+    expect(await refused.text()).toMatch(/too_many_requests[\s\S]*too many authorization requests from this address/);
+
+    const pushed = await postForm(server.endpoint('/request'), Object.fromEntries(authorizationParams(server)), { 'x-forwarded-for': '203.0.113.5' });
+    expect(pushed.status).toBe(429);
+    expect(pushed.body.error).toBe('too_many_requests');
+    expect(pushed.headers.get('retry-after')).toMatch(/^\d+$/);
+
+    expect((await from('203.0.113.6')).status).toBe(303);
+  });
+});
+
+describe('sign-in and restart', () => {
+  const dataDir = tempDataDir();
+  afterAll(() => removeDataDir(dataDir));
+
+  test('a normal sign-in works; the signed-in session and refresh token survive a restart, unfinished sign-ins and codes are not written', async () => {
+    let server = await startOAuthServer({}, dataDir);
+    let pending: { url: string; jar: CookieJar };
+    let grant: Awaited<ReturnType<typeof authorize>>;
+    let refreshToken: string;
+    try {
+      grant = await authorize(server, { scope: 'openid read', username: 'user1' });
+      const tokens = await exchangeCode(server, grant);
+      expect(tokens.status).toBe(200);
+      refreshToken = tokens.body.refresh_token as string;
+      expect(refreshToken).toEqual(expect.any(String));
+
+      const res = await fetch(authUrl(server), { redirect: 'manual' });
+      const jar = new CookieJar();
+      jar.store(res);
+      pending = { url: new URL(res.headers.get('location')!, server.url).toString(), jar };
+
+      // On disk as soon as the answer is out: what a restart needs, and nothing anonymous.
+      const stored = readFileSync(storeFilePath(dataDir), 'utf8');
+      expect(stored).toMatch(/"Session:/);
+      expect(stored).toMatch(/"Grant:/);
+      expect(stored).toMatch(/"RefreshToken:/);
+      expect(stored).not.toMatch(/"(Interaction|AuthorizationCode):/);
+    } finally {
+      await server.stop();
+    }
+
+    server = await startOAuthServer({ PORT: new URL(server.url).port }, dataDir);
+    try {
+      const refreshed = await postForm(server.endpoint('/token'), { grant_type: 'refresh_token', refresh_token: refreshToken! }, { authorization: DEMO_AUTH });
+      expect(refreshed.status).toBe(200);
+
+      // Still signed in: the same browser's next request skips the sign-in page and consent (the grant is kept).
+      const { verifier, challenge } = pkcePair();
+      const again = `${server.endpoint('/auth')}?${new URLSearchParams({ client_id: 'demo_client', response_type: 'code', scope: 'openid read', redirect_uri: grant!.redirectUri, state: 'again', code_challenge: challenge, code_challenge_method: 'S256' })}`;
+      const { res, url } = await grant!.browser.follow(await grant!.browser.get(again), again);
+      expect(res.status).toBe(303);
+      const code = new URL(url).searchParams.get('code');
+      expect(code).toEqual(expect.any(String));
+      expect((await exchangeCode(server, { code: code!, verifier, redirectUri: grant!.redirectUri })).status).toBe(200);
+
+      // A sign-in left unfinished before the restart has to start again.
+      const stale = await fetch(pending!.url, { headers: { cookie: pending!.jar.header(pending!.url) } });
+      await stale.arrayBuffer();
+      expect(stale.status).toBe(400);
+    } finally {
+      await server.stop();
+    }
+  });
+});
