@@ -16,6 +16,7 @@ import { completeDiscovery } from './discovery.js';
 import { alignErrorCodes } from './error-codes.js';
 import { jwtIntrospection } from './introspection.js';
 import { loadOrCreateSigningKeys } from './keys.js';
+import { redirectUriOrigins } from './client-origins.js';
 import { createProvider, userClaims } from './provider.js';
 import { authorizationRequestLimits } from './request-limits.js';
 import { DEFAULT_CLIENT_SECRET, assertProductionSecrets, cookieKeys } from './secrets.js';
@@ -100,6 +101,7 @@ export async function createAuthorizationServer({ config, logger, publicUrl }: A
           const user = users.find(id);
           return user && userClaims(user);
         },
+        clientOrigins: redirectUriOrigins(clients.flatMap((c) => c.redirect_uris ?? [])),
       }),
     );
     // Inside alignErrorCodes: a request without any client authentication is not a guess and is not counted.

@@ -10,6 +10,7 @@ import { errorPage, signOutPage, signedOutPage } from './pages.js';
 import { API_SCOPES, GROUP_CLAIM, GROUP_SCOPE, OIDC_SCOPES, OIDC_SCOPE_CLAIMS, isKnownScope, splitScope } from './scopes.js';
 import { SIGNING_ALG } from './keys.js';
 import { userinfoAudience } from './userinfo.js';
+import { isRedirectUriOrigin } from './client-origins.js';
 import { stateAndNonceLimits } from './request-limits.js';
 
 export interface ProviderOptions {
@@ -171,7 +172,7 @@ export function createProvider(options: ProviderOptions): Provider {
     },
     // Browser apps may call the token endpoint from the origins of their redirect URIs.
     clientBasedCORS(_ctx, origin, client) {
-      return origin !== 'null' && (client.redirectUris ?? []).some((uri) => URL.parse(uri)?.origin === origin);
+      return isRedirectUriOrigin(origin, client.redirectUris);
     },
     async renderError(ctx, out) {
       ctx.type = 'html';

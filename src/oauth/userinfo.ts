@@ -7,9 +7,18 @@
 // middleware answers for it: signature, issuer, type and expiry checked as the
 // API checks them, its grant still alive, and only the claims of the OpenID
 // scopes the user granted. Any other JWT keeps oidc-provider's 401.
+//
+// CORS: oidc-provider answers userinfo with Access-Control-Allow-Origin set to
+// whatever Origin came, `null` included, and checks the origin against the
+// client only when the token is one of its own. Here the rest of /oauth's rule
+// applies to every answer: a token's answer is readable from its client's
+// redirect-URI origins only (another origin is refused, as oidc-provider's
+// clientBasedCORS refuses it), and an answer tied to no client (an error, a
+// preflight) only from the origin of some registered client.
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { isRedirectUriOrigin } from './client-origins.js';
 import { GRANT_ID_CLAIM } from './introspection.js';
 import { OIDC_SCOPE_CLAIMS, splitScope } from './scopes.js';
 
@@ -25,9 +34,13 @@ export interface JwtUserinfoDeps {
   publicJwks: JSONWebKeySet;
   /** Every claim known about an account, or undefined when there is no such account. */
   accountClaims(accountId: string): Record<string, unknown> | undefined;
+  /** The redirect-URI origins of every client: who may read an answer tied to no client. */
+  clientOrigins: ReadonlySet<string>;
 }
 
-export function jwtUserinfo({ provider, publicJwks, accountClaims }: JwtUserinfoDeps) {
+const CORS_HEADERS = ['Access-Control-Allow-Origin', 'Access-Control-Expose-Headers', 'Access-Control-Allow-Methods', 'Access-Control-Allow-Headers', 'Access-Control-Max-Age'];
+
+export function jwtUserinfo({ provider, publicJwks, accountClaims, clientOrigins }: JwtUserinfoDeps) {
   const keys = createLocalJWKSet(publicJwks);
   const audience = userinfoAudience(provider.issuer);
 
@@ -59,29 +72,59 @@ export function jwtUserinfo({ provider, publicJwks, accountClaims }: JwtUserinfo
     return Object.fromEntries(Object.entries({ ...available, sub }).filter(([name, value]) => names.has(name) && value !== undefined));
   }
 
-  // Runs around oidc-provider's userinfo endpoint; by the time it answers
-  // invalid_token it has found the request well-formed, with one bearer token.
-  return async function userinfoForJwtAccessTokens(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
-    await next();
-    if (ctx.oidc?.route !== 'userinfo' || ctx.status !== 401 || (ctx.body as { error?: unknown } | undefined)?.error !== 'invalid_token') return;
+  /**
+   * Answers for a JWT access token where oidc-provider answered invalid_token;
+   * returns the token's client when the answer is the token's.
+   */
+  async function answerJwt(ctx: KoaContextWithOIDC): Promise<string | undefined> {
+    // By the time oidc-provider answers invalid_token it has found the request well-formed, with one bearer token.
+    if (ctx.status !== 401 || (ctx.body as { error?: unknown } | undefined)?.error !== 'invalid_token') return undefined;
     let token: string;
     try {
       token = ctx.oidc.getAccessToken();
     } catch {
-      return;
+      return undefined;
     }
     const claims = await verified(token);
-    if (!claims) return;
+    if (!claims) return undefined;
     const result = await answer(claims, splitScope(ctx.oidc.params?.scope));
-    if (!result) return;
+    if (!result) return undefined;
     ctx.remove('WWW-Authenticate');
     if (result === 'insufficient_scope') {
       ctx.status = 403;
       ctx.set('WWW-Authenticate', 'Bearer error="insufficient_scope", error_description="access token missing requested scope"');
       ctx.body = { error: 'insufficient_scope', error_description: 'access token missing requested scope' };
+    } else {
+      ctx.status = 200;
+      ctx.body = result;
+    }
+    return claims.client_id as string;
+  }
+
+  async function limitOrigin(ctx: KoaContextWithOIDC, clientId: string | undefined): Promise<void> {
+    const origin = ctx.get('Origin');
+    if (!origin || !ctx.response.get('Access-Control-Allow-Origin')) return;
+    if (clientId === undefined) {
+      if (origin === 'null' || !clientOrigins.has(origin)) for (const header of CORS_HEADERS) ctx.remove(header);
       return;
     }
-    ctx.status = 200;
-    ctx.body = result;
+    const client = await provider.Client.find(clientId);
+    if (client && isRedirectUriOrigin(origin, client.redirectUris)) return;
+    for (const header of CORS_HEADERS) ctx.remove(header);
+    ctx.remove('WWW-Authenticate');
+    ctx.status = 400;
+    ctx.body = { error: 'invalid_request', error_description: `origin ${origin} not allowed for client: ${clientId}` };
+  }
+
+  // Runs around oidc-provider's userinfo endpoint and its preflight.
+  return async function userinfoForJwtAccessTokens(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
+    await next();
+    const route = ctx.oidc?.route;
+    if (route === 'userinfo') {
+      const clientId = (await answerJwt(ctx)) ?? ctx.oidc.client?.clientId;
+      await limitOrigin(ctx, clientId);
+    } else if (route === 'cors.userinfo') {
+      await limitOrigin(ctx, undefined);
+    }
   };
 }
