@@ -115,6 +115,7 @@ export function contextFor(principal: Principal | null, policy: Policy, realm: s
   return context;
 }
 
+// eslint-disable-next-line @typescript-eslint/require-await -- a bad setting is a rejection, as the callers (which await it) expect
 export async function createContextBuilder(options: ContextBuilderOptions): Promise<ContextBuilder> {
   const { config, logger } = options;
   const { realm, clockToleranceS, introspectionTimeoutMs, introspectionCacheS } = config.oauth;

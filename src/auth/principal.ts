@@ -10,7 +10,7 @@ function str(value: unknown): string | undefined {
 function scopeList(value: unknown, name: string): string[] {
   if (value === undefined) return [];
   if (typeof value === 'string') return value.split(' ').filter(Boolean); // RFC 6749 §3.3, RFC 9068 §2.2.3
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
   throw new TokenRejected(`The ${name} claim is neither a string nor a list of strings.`);
 }
 

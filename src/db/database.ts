@@ -72,7 +72,7 @@ function wrap(
   migrationAdapterFactory: SqlMigrationAwareDriverAdapterFactory,
   closeDriver: () => Promise<void>,
 ): Database {
-  const prisma = new PrismaClient({ adapter: adapterFactory, log: [{ emit: 'event', level: 'query' }] }) as Prisma;
+  const prisma = new PrismaClient({ adapter: adapterFactory, log: [{ emit: 'event', level: 'query' }] });
   const listeners = new Set<(sql: string) => void>();
   prisma.$on('query', (event) => {
     for (const listener of listeners) listener(event.query);

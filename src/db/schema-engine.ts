@@ -30,7 +30,7 @@ async function loadEngineModule(): Promise<EngineModule> {
     const exports = instance.exports as unknown as { __wbindgen_start: () => void };
     (bg as unknown as { __wbg_set_wasm: (w: unknown) => void }).__wbg_set_wasm(instance.exports);
     exports.__wbindgen_start();
-    return bg as unknown as EngineModule;
+    return bg;
   })();
   return wasmReady;
 }

@@ -149,6 +149,7 @@ export async function graphqlMiddleware(options: GraphQLDoorOptions): Promise<Ro
   });
   router.use(
     expressMiddleware(server, {
+      // eslint-disable-next-line @typescript-eslint/require-await -- expressMiddleware's context function returns a Promise
       context: async ({ req, res }) => {
         const caller = res.locals.auth as RequestContext;
         const spendCost = budget?.costEnabled ? (cost: number) => chargeCost(budget, budgetKey(caller.principal, req.ip), cost, res) : undefined;
@@ -156,8 +157,9 @@ export async function graphqlMiddleware(options: GraphQLDoorOptions): Promise<Ro
       },
     }),
   );
-  const errors: ErrorRequestHandler = (error, _req, res, _next) => {
-    const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+  const errors: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
+    const raw = (error as { status?: unknown } | null | undefined)?.status;
+    const status = typeof raw === 'number' && raw >= 400 && raw < 500 ? raw : 500;
     if (status === 500) {
       logger?.error({ err: error }, 'graphql door failure');
       sendError(res, 500, 'Internal server error.', GRAPHQL_CODES.internal);

@@ -16,7 +16,8 @@ export function graphqlSchema(): Promise<GraphQLSchema> {
     const types = resourceTypes();
     const resolvers = resourceList.flatMap((d) => [resourceResolver(d, types), relationshipResolver(d, types)]);
     return buildSchema({
-      resolvers: resolvers as unknown as NonEmptyArray<Function>,
+      // The registry always has resources, so the list is never empty.
+      resolvers: resolvers as NonEmptyArray<new () => object>,
       authChecker,
       authMode: 'error',
       // The services validate every input; class-validator is not involved.

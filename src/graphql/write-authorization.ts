@@ -19,6 +19,7 @@ import {
   getDirectiveValues,
   getVariableValues,
   Kind,
+  OperationTypeNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLSchema,
@@ -93,10 +94,12 @@ function refusal(error: unknown, field: FieldNode): unknown {
 
 export function writeAuthorizationPlugin(): ApolloServerPlugin<GraphQLContext> {
   return {
+    // eslint-disable-next-line @typescript-eslint/require-await -- Apollo's plugin hooks return Promises
     async requestDidStart() {
       return {
+        // eslint-disable-next-line @typescript-eslint/require-await -- as above; a throw here must reach Apollo as a rejection
         async didResolveOperation({ schema, document, operation, request, contextValue }) {
-          if (operation?.operation !== 'mutation') return;
+          if (operation?.operation !== OperationTypeNode.MUTATION) return;
           const root = schema.getMutationType();
           if (!root) return;
           const fragments = new Map<string, FragmentDefinitionNode>();

@@ -238,7 +238,7 @@ export function jsonapiRoutes({ services, auth, publicUrl }: JsonApiRoutesOption
       // 6750 §2.2's body form, is then refused by the document reader.)
       const ctx = await auth.build(req);
       ctx.authorize(operationOf(rule));
-      if (hasBody) await new Promise<void>((resolve, reject) => readBody(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
+      if (hasBody) await new Promise<void>((resolve, reject) => readBody(req, res, (error?: Error) => (error ? reject(error) : resolve())));
       const url = new URL(req.originalUrl, 'http://request.invalid');
       send(req, res, await handle(req, ctx, endpoint, rule, url, scope));
     } catch (error) {

@@ -8,7 +8,7 @@ import type { Prisma } from '../db/database.js';
 import type { ResourceDescription, ResourceName } from './description.js';
 import { ResourceReads } from './reads.js';
 import { resources } from './registry.js';
-import { ResourceStore, type Stores } from './sql.js';
+import { ResourceStore } from './sql.js';
 import { ResourceWrites } from './writes.js';
 
 export type { WriteKind } from './operations.js';
@@ -64,7 +64,7 @@ export function createServices(prisma: Prisma): Services {
   const stores = {} as Record<ResourceName, ResourceStore>;
   const reads = new Map<ResourceStore, ResourceReads>();
   const services = {} as Record<ResourceName, ResourceService>;
-  for (const description of Object.values(resources)) stores[description.name] = new ResourceStore(description, prisma, () => stores as Stores);
+  for (const description of Object.values(resources)) stores[description.name] = new ResourceStore(description, prisma, () => stores);
   for (const store of Object.values(stores)) reads.set(store, new ResourceReads(store, (other) => reads.get(other)!));
   for (const store of Object.values(stores)) {
     const storeReads = reads.get(store)!;

@@ -22,6 +22,11 @@ export const fieldMessages = {
   taken: (label: string, what: string) => `${label} with this ${what} already exists.`,
 } as const;
 
+/** A value as text: primitives as String() writes them, anything else as JSON (never "[object Object]"). */
+function asText(value: unknown): string {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
+
 export const isUuid = (value: unknown): value is string => typeof value === 'string' && uuidPattern.test(value);
 
 /** "YYYY-MM-DD" → a Date at UTC midnight, or undefined if it is not a real date. */
@@ -79,7 +84,7 @@ export function checkValue(attribute: AttributeDescription, value: unknown): { v
     case 'enum':
       return typeof value === 'string' && attribute.enumValues?.includes(value)
         ? { value }
-        : { problem: `"${String(value)}" is not a valid choice; choose one of ${attribute.enumValues?.join(', ')}.` };
+        : { problem: `"${asText(value)}" is not a valid choice; choose one of ${attribute.enumValues?.join(', ')}.` };
   }
 }
 
@@ -119,7 +124,7 @@ export function checkAttributes(
 
 /** A filter value (often a query-string text) → the typed value Prisma compares with. */
 export function coerceFilterValue(attribute: AttributeDescription | 'id', raw: unknown, source: ErrorSource): unknown {
-  const bad = (what: string) => new ValidationError(`"${String(raw)}" is not ${what}.`, source);
+  const bad = (what: string) => new ValidationError(`"${asText(raw)}" is not ${what}.`, source);
   if (attribute === 'id') {
     if (!isUuid(raw)) throw bad('a valid UUID');
     return raw;
@@ -128,7 +133,7 @@ export function coerceFilterValue(attribute: AttributeDescription | 'id', raw: u
   switch (attribute.type) {
     case 'string':
     case 'enum': {
-      const text = String(raw);
+      const text = asText(raw);
       if (text.includes('\0')) throw new ValidationError(nullCharacters, source);
       return text;
     }
@@ -141,7 +146,7 @@ export function coerceFilterValue(attribute: AttributeDescription | 'id', raw: u
     }
     case 'boolean': {
       if (typeof raw === 'boolean') return raw;
-      const text = String(raw).toLowerCase();
+      const text = asText(raw).toLowerCase();
       if (['true', '1'].includes(text)) return true;
       if (['false', '0'].includes(text)) return false;
       throw bad('a boolean (true or false)');

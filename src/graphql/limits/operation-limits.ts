@@ -167,6 +167,8 @@ export function operationLimits<C extends object>(limits: OperationLimits, optio
       abortValidation(context, (error) => aborts.set(document, error));
     },
   });
+  // Apollo's plugin hooks are typed to return Promises, awaited or not.
+  /* eslint-disable @typescript-eslint/require-await */
   const plugin: ApolloServerPlugin<C> = {
     async requestDidStart() {
       let validated = false;
@@ -195,5 +197,6 @@ export function operationLimits<C extends object>(limits: OperationLimits, optio
       };
     },
   };
+  /* eslint-enable @typescript-eslint/require-await */
   return { rule, plugin };
 }

@@ -7,7 +7,10 @@ import type { AttributeDescription } from '../../resources/description.js';
 import { DateScalar } from '../scalars.js';
 import { upperFirst } from '../naming.js';
 
-export type GraphQLClass = new () => object;
+export interface GraphQLClass {
+  new (): object;
+  readonly prototype: object;
+}
 /** What a type function may answer (type-graphql does not export the name). */
 export type ReturnTypeFuncValue = ReturnType<NonNullable<Parameters<typeof Field>[0]>>;
 
