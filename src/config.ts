@@ -65,6 +65,10 @@ const envSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: int(30_000, 50, 3_600_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: int(65_000, 1, 600_000),
   HTTP_MAX_CONNECTIONS: int(1_024, 1, 1_000_000),
+  /** Unset: 100, or 0 (no cap) with TRUST_PROXY=1, where every connection comes from the proxy. */
+  HTTP_MAX_CONNECTIONS_PER_ADDRESS: int(0, 0, 1_000_000).optional(),
+  /** A response not handed entirely to the OS this long after its headers: connection closed; 0: never. */
+  HTTP_SEND_TIMEOUT_MS: int(30_000, 0, 3_600_000),
 
   DATABASE_URL: z
     .string()
@@ -140,7 +144,16 @@ export interface Config {
   trustProxy: boolean;
   shutdownTimeoutMs: number;
   /** Node's HTTP server limits against slow or idle clients (src/server.ts). */
-  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
+  http: {
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    maxConnections: number;
+    /** Open connections from one client address; 0: no cap. */
+    maxConnectionsPerAddress: number;
+    /** How long a response may take to be handed to the OS once its headers are written; 0: no limit. */
+    sendTimeoutMs: number;
+  };
   database: { url?: string; poolSize: number; statementTimeoutMs: number; dataDir: string; migrateOnStart: boolean; demoData: boolean };
   /** Throttling counters in Redis (src/throttle/limiters.ts); unset: in memory. */
   redisUrl?: string;
@@ -238,6 +251,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: e.HTTP_MAX_CONNECTIONS,
+      maxConnectionsPerAddress: e.HTTP_MAX_CONNECTIONS_PER_ADDRESS ?? (e.TRUST_PROXY ? 0 : 100),
+      sendTimeoutMs: e.HTTP_SEND_TIMEOUT_MS,
     },
     database: {
       url: e.DATABASE_URL,

@@ -2,7 +2,7 @@
 // shut down gracefully (stop accepting, finish in-flight requests, close the
 // database) on SIGTERM/SIGINT.
 import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { applyMigrations } from './db/migrations.js';
@@ -31,6 +31,7 @@ export interface StartOptions {
  * the whole request within requestTimeout, each answered 408 and closed; an
  * idle keep-alive connection closed after keepAliveTimeout (the default, 65 s,
  * outlasts common load balancers' 60 s idle timeout, so they close first).
+ * Node has none for the other direction: see enforceSendTimeout.
  */
 function serverOptions(config: Config): ServerOptions {
   const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = config.http;
@@ -45,18 +46,91 @@ function serverOptions(config: Config): ServerOptions {
   };
 }
 
-/** Connections past HTTP_MAX_CONNECTIONS are closed at once by Node; say so, at most every 10 s. */
-function dropLogger(logger: Logger): () => void {
-  let dropped = 0;
+/**
+ * A response must be handed entirely to the OS (its 'finish') within
+ * `sendTimeoutMs` of its headers being written, or its connection is
+ * destroyed. Node has no such limit: a client that asks and never reads holds
+ * its connection, and the unsent answer in memory, for as long as it likes
+ * (requestTimeout covers receiving only, the keep-alive timer starts once a
+ * response is finished, and Node's idle timeout, server.timeout, is put off
+ * by every few bytes a trickling reader takes). Timed from the headers, not
+ * the request, so a slow handler is not taken for a slow reader. Checked on
+ * an interval, as Node checks its own timeouts (a response object cannot
+ * carry the timer: Express swaps its prototype), so a deadline may be
+ * overshot by up to half of it. What the OS has accepted it sends on its own;
+ * such a connection then idles under the keep-alive timeout.
+ * Returns the function that stops the checks.
+ */
+function enforceSendTimeout(server: Server, sendTimeoutMs: number, onExpiry: () => void): () => void {
+  if (sendTimeoutMs <= 0) return () => undefined;
+  /** Responses in flight: when their headers were first seen written, 0 until then. */
+  const inFlight = new Map<ServerResponse, number>();
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    inFlight.set(res, 0);
+    const done = () => inFlight.delete(res);
+    res.once('finish', done);
+    res.once('close', done);
+  });
+  const every = Math.max(25, Math.min(1_000, Math.floor(sendTimeoutMs / 4)));
+  const timer = setInterval(() => {
+    const now = Date.now();
+    for (const [res, since] of inFlight) {
+      if (!since) {
+        if (res.headersSent) inFlight.set(res, now);
+      } else if (now - since >= sendTimeoutMs) {
+        inFlight.delete(res);
+        onExpiry();
+        // The request's socket: a response queued behind a pipelined one has none of its own yet.
+        res.req.socket.destroy();
+      }
+    }
+  }, every).unref();
+  return () => clearInterval(timer);
+}
+
+/** A warning at most every 10 s, with how many times it happened since the last one. */
+function throttledWarning(logger: Logger, message: string): (details?: Record<string, unknown>) => void {
+  let count = 0;
   let last = 0;
-  return () => {
-    dropped++;
+  return (details) => {
+    count++;
     const now = Date.now();
     if (now - last < 10_000) return;
     last = now;
-    logger.warn({ dropped }, 'connection refused: HTTP_MAX_CONNECTIONS reached');
-    dropped = 0;
+    logger.warn({ count, ...details }, message);
+    count = 0;
   };
+}
+
+/**
+ * At most `max` open connections from one client address: without it one
+ * address can take all HTTP_MAX_CONNECTIONS slots. Connections past the cap
+ * are closed at once, as Node does past maxConnections. Behind a proxy every
+ * connection comes from the proxy's address, hence off (0) by default with
+ * TRUST_PROXY=1. Addresses are compared as the socket reports them (IPv6
+ * addresses one by one, not by prefix).
+ */
+function capConnectionsPerAddress(server: Server, max: number, logger: Logger): void {
+  if (max <= 0) return;
+  const open = new Map<string, number>();
+  const warn = throttledWarning(logger, 'connection refused: HTTP_MAX_CONNECTIONS_PER_ADDRESS reached');
+  // After Node's own 'connection' listener, so the socket it set up is torn down the usual way.
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress;
+    if (address === undefined) return; // already closed
+    const count = (open.get(address) ?? 0) + 1;
+    if (count > max) {
+      socket.destroy();
+      warn({ address });
+      return;
+    }
+    open.set(address, count);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left > 0) open.set(address, left);
+      else open.delete(address);
+    });
+  });
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -88,17 +162,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
   const server = createServer(serverOptions(config), starting);
   server.maxConnections = config.http.maxConnections;
-  server.on('drop', dropLogger(logger));
+  // Connections past HTTP_MAX_CONNECTIONS are closed at once by Node.
+  const dropped = throttledWarning(logger, 'connection refused: HTTP_MAX_CONNECTIONS reached');
+  server.on('drop', () => dropped());
+  capConnectionsPerAddress(server, config.http.maxConnectionsPerAddress, logger);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
+  const stopSendTimeout = enforceSendTimeout(server, config.http.sendTimeoutMs, throttledWarning(logger, 'connection closed: response not sent within HTTP_SEND_TIMEOUT_MS'));
   const { port } = server.address() as AddressInfo;
   const publicUrl = config.publicUrl.replace(`:${config.port}`, `:${port}`);
   let app: AppHandle;
   try {
     app = await createApp({ config, db, logger, publicUrl });
   } catch (error) {
+    stopSendTimeout();
     await new Promise((resolve) => server.close(resolve));
     if (ownsDb) await db.close();
     throw error;
@@ -116,6 +195,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       await done;
       clearTimeout(timer);
+      stopSendTimeout();
       await app.close();
       if (ownsDb) await db.close();
     })());
