@@ -1,7 +1,8 @@
 // Structured logs (pino). Nothing secret reaches a line: requests and
-// responses go through the redacting serializers (src/http/redact.ts: URLs'
-// token, code and secret parameters, credential and cookie headers), and the
-// paths below blank the same names wherever else a module might log them.
+// responses go through the allow-list serializers (src/http/redact.ts: only
+// known headers, credentials and cookies only as present, query values only
+// of known parameters), and the paths below blank secret field names
+// wherever else a module might log them.
 import { pino, type DestinationStream } from 'pino';
 import type { Logger } from '../logger.js';
 import { REDACTED, logSerializers } from './redact.js';

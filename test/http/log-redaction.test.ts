@@ -1,7 +1,9 @@
 // Nothing secret reaches a log: a whole session against the real server at
 // LOG_LEVEL=trace, every grant of the built-in authorization server, both
-// doors with good and bad tokens, tokens and codes in query strings, errors;
-// then the whole log is searched for every secret the session saw.
+// doors with good and bad tokens, tokens and codes in query strings, proxies'
+// forwarded credentials under headers nobody listed, query names that only
+// look different, errors; then the whole log is searched for every secret the
+// session saw.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
@@ -176,6 +178,31 @@ test('a whole session at LOG_LEVEL=trace leaves no token, code, secret, password
   expect(await gql(ccToken, '', `{"query":"{ __typename }","password":"${random('malformed body secret')}"`)).toBe(400); // malformed JSON
   expect(await gql(undefined, '', JSON.stringify({ query: '{ __typename }', access_token: random('body token') }))).toBe(400);
 
+  // --- credentials under names nobody listed: proxies' forwarded tokens (Google ESP, oauth2-proxy, AWS ALB),
+  // near-miss header names, and query names a parser may read as a secret's (NUL, space, `;` separators)
+  const fakeJwt = (label: string) => secret(label, `eyJ${randomBytes(12).toString('base64url')}.eyJ${randomBytes(24).toString('base64url')}.${randomBytes(32).toString('base64url')}`);
+  const forwarded = {
+    'x-forwarded-authorization': `Bearer ${fakeJwt('X-Forwarded-Authorization')}`,
+    'x-forwarded-access-token': random('X-Forwarded-Access-Token'),
+    'x-amzn-oidc-accesstoken': random('x-amzn-oidc-accesstoken'),
+    'x-amzn-oidc-data': fakeJwt('x-amzn-oidc-data'),
+    'x-amzn-oidc-identity': random('x-amzn-oidc-identity'),
+    authorization2: `Bearer ${random('Authorization2')}`,
+    cookie2: `session=${random('Cookie2')}`,
+    'x-forwarded-for': '203.0.113.7',
+    'user-agent': 'log-redaction-test/1.0',
+    authorization: `Bearer ${ccToken}`,
+  };
+  const proxied = (path: string, init: RequestInit = {}) => status(`${server.url}${path}`, { ...init, headers: { accept: 'application/vnd.api+json', ...forwarded, ...(init.headers as Record<string, string>) } });
+  expect(await proxied('/v1/courses?page[size]=2&sort=course_name')).toBe(200);
+  expect(await proxied(`/v1/courses?access_token%00=${random('NUL-suffixed query token')}`)).toBeLessThan(500);
+  expect(await proxied(`/v1/courses?access_token%20=${random('space-suffixed query token')}`)).toBeLessThan(500);
+  expect(await proxied(`/v1/courses?x=1;access_token=${random('semicolon query token')}`)).toBeLessThan(500);
+  expect(await proxied(`/v1/courses?sort=course_name;access_token=${random('semicolon after an allowed value')}`)).toBeLessThan(500);
+  expect(await proxied(`/v1/courses?${random('bare query token')}`)).toBeLessThan(500);
+  expect(await proxied(`/v1/courses?filter[search]=${fakeJwt('JWT in an allowed parameter')}`)).toBeLessThan(500);
+  expect(await proxied('/graphql', { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: '{"query":"{ courses { totalCount } }"}' })).toBe(200);
+
   // --- the demo code again: invalid_grant (and, RFC 6749 §4.1.2, its grant is revoked: hence last)
   const replay = await postForm(oauth('/token'), { grant_type: 'authorization_code', code, redirect_uri: POSTMAN_CALLBACK, code_verifier: demo.verifier }, { authorization: DEMO_AUTH });
   expect(replay.status).toBe(400);
@@ -200,4 +227,15 @@ test('a whole session at LOG_LEVEL=trace leaves no token, code, secret, password
   expect(log).toMatch(/"location":"http:\/\/localhost:5432\/oauth2client\?code=\[redacted\]&state=\[redacted\]/);
   expect(log).toContain('"authorization":"[redacted]"');
   expect(log).toContain('"proxy-authorization":"[redacted]"');
+  // Headers off the allow list are left out and counted (the seven forwarded credentials above, and any
+  // the fetch client adds that the list lacks); query values off it are blanked, their names kept; what
+  // operators need stays.
+  const listed = logLines.map((l) => JSON.parse(l) as { req?: { url?: string; headers: Record<string, string>; headersOmitted?: number } }).find((l) => l.req?.url === '/v1/courses?page[size]=2&sort=course_name');
+  expect(listed?.req?.headersOmitted).toBeGreaterThanOrEqual(7);
+  expect(listed?.req?.headers).toMatchObject({ authorization: '[redacted]', 'x-forwarded-for': '203.0.113.7', 'user-agent': 'log-redaction-test/1.0', accept: 'application/vnd.api+json' });
+  expect(log).not.toMatch(/x-amzn-oidc|x-forwarded-access-token|x-forwarded-authorization|"authorization2"|"cookie2"/i);
+  expect(log).toContain('"url":"/v1/courses?x=[redacted];access_token=[redacted]"');
+  expect(log).toContain('"url":"/v1/courses?sort=course_name;access_token=[redacted]"');
+  expect(log).toContain('"url":"/v1/courses?access_token%00=[redacted]"');
+  expect(log).toContain('"url":"/v1/courses?filter[search]=[redacted]"');
 });
