@@ -32,23 +32,13 @@ async function serve() {
   const { authErrorResponse } = await import(pathToFileURL(join(out, 'src/auth/errors.js')).href);
   const { default: express } = await import('express');
   const { pino } = await import('pino');
-  const { generateKeyPair, exportJWK, SignJWT } = await import('jose');
+  const { StandInIssuer } = await import('../test/support/issuer.mjs');
 
-  // A stand-in issuer: real RS256 key, JWKS over HTTP.
-  const { privateKey, publicKey } = await generateKeyPair('RS256');
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'RS256', use: 'sig' };
-  const jwks = createServer((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
-  await new Promise((r) => jwks.listen(0, '127.0.0.1', r));
-  const issuer = `http://127.0.0.1:${jwks.address().port}`;
-  const token = await new SignJWT({ sub: 'user1', client_id: 'web-app', scope: 'read openid profile' })
-    .setProtectedHeader({ alg: 'RS256', kid: 'bench', typ: 'at+jwt' })
-    .setIssuer(issuer)
-    .setAudience('urn:api')
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .sign(privateKey);
+  // The stand-in issuer the tests use: real RS256 key, JWKS over HTTP.
+  const issuer = await StandInIssuer.start({ audience: 'urn:api' });
+  const token = await issuer.sign({ sub: 'user1', client_id: 'web-app', scope: 'read openid profile' }, { expiresIn: '1h' });
 
-  const config = loadConfig({ NODE_ENV: 'production', OAUTH_ISSUER: issuer, OAUTH_AUDIENCE: 'urn:api', OAUTH_JWKS_URI: `${issuer}/jwks` });
+  const config = loadConfig({ NODE_ENV: 'production', ...issuer.env });
   const logger = pino({ level: 'silent' });
   const body = { data: [{ type: 'courses', id: '1', attributes: { courseName: 'Bench' } }] };
 

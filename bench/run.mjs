@@ -21,7 +21,7 @@ import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import { root } from './paths.mjs';
 import { seedBenchDatabase } from './seed.mjs';
-import { startIssuer } from './issuer.mjs';
+import { StandInIssuer } from '../test/support/issuer.mjs';
 import { startTarget } from './targets.mjs';
 
 const arg = (name, fallback) => {
@@ -55,7 +55,7 @@ function load(target, duration) {
 
 if (!process.argv.includes('--no-build')) execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
 const databaseUrl = await seedBenchDatabase({ courses });
-const issuer = await startIssuer();
+const issuer = await StandInIssuer.start({ audience: 'https://api.bench/catalogue' });
 const targets = [];
 try {
   let port = 18_100;

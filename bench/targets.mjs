@@ -81,7 +81,7 @@ const builtIn = {
   },
   async jsonapi(ctx) {
     const server = await startApiServer(ctx);
-    const token = await ctx.issuer.token('read');
+    const token = await ctx.issuer.token('read', { expiresIn: '2h' }); // outlives the longest run
     return { name: 'jsonapi', ...server, path: JSONAPI_PATH, headers: { Authorization: `Bearer ${token}`, Accept: 'application/vnd.api+json' } };
   },
 };

@@ -10,7 +10,7 @@ export const GRAPHQL_QUERY = `{ courses(first: 10) { nodes { id ${audit} schoolB
 
 export async function start(ctx) {
   const server = await startApiServer(ctx);
-  const token = await ctx.issuer.token('read');
+  const token = await ctx.issuer.token('read', { expiresIn: '2h' }); // outlives the longest run
   return {
     ...server,
     path: `/graphql?query=${encodeURIComponent(GRAPHQL_QUERY)}`,

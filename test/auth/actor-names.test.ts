@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { createContextBuilder } from '../../src/auth/context.js';
-import { StandInAuthorizationServer } from './support/authorization-server.js';
+import { StandInIssuer } from '../support/issuer.mjs';
 import { startProtectedApp, type ProtectedApp } from './support/protected-app.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'auth-actors-'));
@@ -26,14 +26,14 @@ async function actorOf(api: ProtectedApp, token: string): Promise<string> {
 }
 
 describe('several trusted issuers', () => {
-  let campus: StandInAuthorizationServer;
-  let partner: StandInAuthorizationServer;
-  let unlabelled: StandInAuthorizationServer;
+  let campus: StandInIssuer;
+  let partner: StandInIssuer;
+  let unlabelled: StandInIssuer;
   let api: ProtectedApp;
   beforeAll(async () => {
-    campus = await StandInAuthorizationServer.start();
-    partner = await StandInAuthorizationServer.start();
-    unlabelled = await StandInAuthorizationServer.start({ issuerPath: '/tenant-x' });
+    campus = await StandInIssuer.start();
+    partner = await StandInIssuer.start();
+    unlabelled = await StandInIssuer.start({ issuerPath: '/tenant-x' });
     const issuers = file('issuers.json', [
       { issuer: partner.issuer, audience: 'urn:api', label: 'partner', introspectionUrl: partner.introspectionUrl, clientId: partner.clientId, clientSecret: partner.clientSecret },
       { issuer: unlabelled.issuer, audience: 'urn:api' },
@@ -73,10 +73,10 @@ describe('several trusted issuers', () => {
 });
 
 describe('one trusted issuer', () => {
-  let as: StandInAuthorizationServer;
+  let as: StandInIssuer;
   let api: ProtectedApp;
   beforeAll(async () => {
-    as = await StandInAuthorizationServer.start();
+    as = await StandInIssuer.start();
     api = await startProtectedApp({ OAUTH_ISSUER: as.issuer, OAUTH_AUDIENCE: 'urn:api', OAUTH_JWKS_URI: as.jwksUri, OAUTH_ISSUER_LABEL: 'campus' });
   });
   afterAll(async () => {

@@ -1,15 +1,15 @@
 // Where a token may come from (RFC 6750 §2): the Authorization header only.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { request } from 'node:http';
-import { StandInAuthorizationServer } from './support/authorization-server.js';
+import { StandInIssuer } from '../support/issuer.mjs';
 import { challengeParams, startProtectedApp, type ProtectedApp } from './support/protected-app.js';
 
-let as: StandInAuthorizationServer;
+let as: StandInIssuer;
 let api: ProtectedApp;
 let token: string;
 
 beforeAll(async () => {
-  as = await StandInAuthorizationServer.start();
+  as = await StandInIssuer.start();
   api = await startProtectedApp({ OAUTH_ISSUER: as.issuer, OAUTH_AUDIENCE: 'urn:api', OAUTH_JWKS_URI: as.jwksUri, OAUTH_REALM: 'courses' });
   token = await as.sign({ scope: 'read create' }, { audience: 'urn:api' });
 });

@@ -9,15 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../src/config.js';
-import { StandInAuthorizationServer } from './support/authorization-server.js';
+import { StandInIssuer } from '../support/issuer.mjs';
 import { challengeParams, startProtectedApp, type ProtectedApp } from './support/protected-app.js';
 
 const AUDIENCE = 'https://api.example.edu';
-let as: StandInAuthorizationServer;
+let as: StandInIssuer;
 const apps: ProtectedApp[] = [];
 
 beforeAll(async () => {
-  as = await StandInAuthorizationServer.start();
+  as = await StandInIssuer.start();
 });
 afterEach(async () => {
   for (const app of apps.splice(0)) await app.stop();
@@ -64,10 +64,10 @@ describe('audience', () => {
   });
 
   test('requireAudience per issuer in the issuers file, overriding the setting either way', async () => {
-    const other = await StandInAuthorizationServer.start();
+    const other = await StandInIssuer.start();
     try {
       const dir = mkdtempSync(join(tmpdir(), 'auth-introspection-'));
-      const entry = (s: StandInAuthorizationServer, requireAudience: boolean) => ({
+      const entry = (s: StandInIssuer, requireAudience: boolean) => ({
         issuer: s.issuer,
         audience: AUDIENCE,
         introspectionUrl: s.introspectionUrl,

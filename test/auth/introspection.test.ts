@@ -2,15 +2,15 @@
 // active passes, inactive is 401, down or slow is 503 (granting nothing), and
 // active answers are cached by token hash until the earlier of exp and the TTL.
 import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
-import { StandInAuthorizationServer } from './support/authorization-server.js';
+import { StandInIssuer } from '../support/issuer.mjs';
 import { challengeParams, startProtectedApp, type ProtectedApp } from './support/protected-app.js';
 
 const AUDIENCE = 'https://api.example.edu';
-let as: StandInAuthorizationServer;
+let as: StandInIssuer;
 let api: ProtectedApp;
 
 beforeAll(async () => {
-  as = await StandInAuthorizationServer.start();
+  as = await StandInIssuer.start();
   api = await startProtectedApp({
     OAUTH_ISSUER: as.issuer,
     OAUTH_AUDIENCE: AUDIENCE,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { createContextBuilder } from '../../src/auth/context.js';
-import { StandInAuthorizationServer } from './support/authorization-server.js';
+import { StandInIssuer } from '../support/issuer.mjs';
 import { challengeParams, startProtectedApp, type ProtectedApp } from './support/protected-app.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'auth-issuers-'));
@@ -18,12 +18,12 @@ function file(name: string, content: unknown): string {
 }
 
 describe('two issuers: OAUTH_ISSUER plus OAUTH_ISSUERS_FILE', () => {
-  let a: StandInAuthorizationServer;
-  let b: StandInAuthorizationServer;
+  let a: StandInIssuer;
+  let b: StandInIssuer;
   let api: ProtectedApp;
   beforeAll(async () => {
-    a = await StandInAuthorizationServer.start();
-    b = await StandInAuthorizationServer.start({ issuerPath: '/tenant-b', metadata: 'oauth-authorization-server' });
+    a = await StandInIssuer.start();
+    b = await StandInIssuer.start({ issuerPath: '/tenant-b', metadata: 'oauth-authorization-server' });
     // b has its own audience and its own policy (writes with "write" only).
     const policy = file('b-policy.json', { operations: { create: [['write']] } });
     const issuers = file('issuers.json', { issuers: [{ issuer: b.issuer, audience: 'urn:api:b', policyFile: 'b-policy.json' }] });
@@ -57,7 +57,7 @@ describe('two issuers: OAUTH_ISSUER plus OAUTH_ISSUERS_FILE', () => {
   });
 
   test('an unknown issuer is 401', async () => {
-    const c = await StandInAuthorizationServer.start();
+    const c = await StandInIssuer.start();
     try {
       expect((await api.call('read', await c.sign({}, { audience: 'urn:api:a' }))).status).toBe(401);
     } finally {
@@ -75,9 +75,9 @@ describe('two issuers: OAUTH_ISSUER plus OAUTH_ISSUERS_FILE', () => {
 });
 
 describe('JWKS discovery and reachability', () => {
-  let as: StandInAuthorizationServer;
+  let as: StandInIssuer;
   beforeAll(async () => {
-    as = await StandInAuthorizationServer.start();
+    as = await StandInIssuer.start();
   });
   afterAll(() => as.stop());
 
@@ -91,7 +91,7 @@ describe('JWKS discovery and reachability', () => {
   });
 
   test('an issuer without metadata, or a JWKS that cannot be reached, is 503 (never 500, never a pass)', async () => {
-    const noMetadata = await StandInAuthorizationServer.start({ metadata: 'none' });
+    const noMetadata = await StandInIssuer.start({ metadata: 'none' });
     const api = await startProtectedApp({ OAUTH_ISSUER: noMetadata.issuer, OAUTH_AUDIENCE: 'urn:api', OAUTH_INTROSPECTION_TIMEOUT_MS: '300' });
     const down = await startProtectedApp({ OAUTH_ISSUER: as.issuer, OAUTH_AUDIENCE: 'urn:api', OAUTH_JWKS_URI: 'http://127.0.0.1:9/jwks' });
     try {

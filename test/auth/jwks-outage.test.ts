@@ -9,18 +9,18 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, afterEach, describe, expect, test } from '@jest/globals';
-import { StandInAuthorizationServer } from './support/authorization-server.js';
+import { StandInIssuer } from '../support/issuer.mjs';
 import { FlakyIssuer, type FlakyMode } from './support/flaky-issuer.js';
 import { startProtectedApp, type ProtectedApp } from './support/protected-app.js';
 
 const AUDIENCE = 'https://api.example.edu';
 const COOLDOWN_MS = 1_000;
-let as: StandInAuthorizationServer;
+let as: StandInIssuer;
 let flaky: FlakyIssuer;
 let api: ProtectedApp | undefined;
 
 beforeAll(async () => {
-  as = await StandInAuthorizationServer.start(); // signs; the flaky endpoint publishes its keys
+  as = await StandInIssuer.start(); // signs; the flaky endpoint publishes its keys
   flaky = await FlakyIssuer.start(() => as.keys.map((k) => k.publicJwk));
 });
 afterAll(async () => {

@@ -4,15 +4,15 @@
 // "not for this API", not as "malformed".
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { StandInAuthorizationServer } from './support/authorization-server.js';
+import { StandInIssuer } from '../support/issuer.mjs';
 import { challengeParams, startProtectedApp, type ProtectedApp } from './support/protected-app.js';
 
 const AUDIENCE = 'https://api.example.edu';
-let as: StandInAuthorizationServer;
+let as: StandInIssuer;
 let api: ProtectedApp;
 
 beforeAll(async () => {
-  as = await StandInAuthorizationServer.start();
+  as = await StandInIssuer.start();
   // No introspection: this API can only check JWTs (as with the built-in server).
   api = await startProtectedApp({ OAUTH_ISSUER: as.issuer, OAUTH_AUDIENCE: AUDIENCE, OAUTH_JWKS_URI: as.jwksUri, OAUTH_CLOCK_TOLERANCE_S: '30' });
 });

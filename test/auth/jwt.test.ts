@@ -2,15 +2,15 @@
 // hostile one is a 401 with an invalid_token challenge, never a 500.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { exportSPKI, importJWK, SignJWT, UnsecuredJWT, base64url, type CryptoKey } from 'jose';
-import { StandInAuthorizationServer, newSigningKey } from './support/authorization-server.js';
+import { StandInIssuer, newSigningKey } from '../support/issuer.mjs';
 import { challengeParams, startProtectedApp, type ProtectedApp } from './support/protected-app.js';
 
 const AUDIENCE = 'https://api.example.edu';
-let as: StandInAuthorizationServer;
+let as: StandInIssuer;
 let api: ProtectedApp;
 
 beforeAll(async () => {
-  as = await StandInAuthorizationServer.start();
+  as = await StandInIssuer.start();
   api = await startProtectedApp({ OAUTH_ISSUER: as.issuer, OAUTH_AUDIENCE: AUDIENCE, OAUTH_JWKS_URI: as.jwksUri }, { jwksCooldownMs: 0 });
 });
 afterAll(async () => {

@@ -1,14 +1,14 @@
 // The policy table through a real protected route: the default scope matrix,
 // and the demo policy's extra scope sets and group-claim rules.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { StandInAuthorizationServer } from './support/authorization-server.js';
+import { StandInIssuer } from '../support/issuer.mjs';
 import { challengeParams, startProtectedApp, type ProtectedApp } from './support/protected-app.js';
 import type { Operation } from '../../src/auth/types.js';
 
 const OPS: Operation[] = ['read', 'create', 'update', 'delete'];
-let as: StandInAuthorizationServer;
+let as: StandInIssuer;
 beforeAll(async () => {
-  as = await StandInAuthorizationServer.start();
+  as = await StandInIssuer.start();
 });
 afterAll(() => as.stop());
 

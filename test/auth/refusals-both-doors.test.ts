@@ -7,17 +7,17 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { StandInAuthorizationServer } from './support/authorization-server.js';
+import { StandInIssuer } from '../support/issuer.mjs';
 import { challengeParams } from './support/protected-app.js';
 
 const AUDIENCE = 'urn:catalogue';
-let campus: StandInAuthorizationServer;
-let partner: StandInAuthorizationServer;
+let campus: StandInIssuer;
+let partner: StandInIssuer;
 let server: TestServer;
 
 beforeAll(async () => {
-  campus = await StandInAuthorizationServer.start();
-  partner = await StandInAuthorizationServer.start();
+  campus = await StandInIssuer.start();
+  partner = await StandInIssuer.start();
   const dir = mkdtempSync(join(tmpdir(), 'auth-doors-'));
   const issuers = join(dir, 'issuers.json');
   writeFileSync(issuers, JSON.stringify([{ issuer: partner.issuer, audience: AUDIENCE, label: 'partner' }]));

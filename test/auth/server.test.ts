@@ -11,16 +11,16 @@ import { createLogger } from '../../src/http/logger.js';
 import type { Database } from '../../src/db/database.js';
 import { createTestDatabase } from '../support/database.js';
 import { startTestServer } from '../support/server.js';
-import { StandInAuthorizationServer } from './support/authorization-server.js';
+import { StandInIssuer } from '../support/issuer.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'auth-server-'));
-let as: StandInAuthorizationServer;
-let other: StandInAuthorizationServer;
+let as: StandInIssuer;
+let other: StandInIssuer;
 let db: Database;
 
 beforeAll(async () => {
-  as = await StandInAuthorizationServer.start();
-  other = await StandInAuthorizationServer.start();
+  as = await StandInIssuer.start();
+  other = await StandInIssuer.start();
   db = await createTestDatabase();
 });
 afterAll(async () => {

@@ -10,7 +10,7 @@ import pg from 'pg';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { createLogger } from '../../src/http/logger.js';
-import { startTestIssuer, type TestIssuer } from '../support/issuer.js';
+import { StandInIssuer } from '../support/issuer.mjs';
 import { testDatabaseUrl } from '../support/database.js';
 
 test('DATABASE_STATEMENT_TIMEOUT_MS: 5 s by default, 0 turns it off, anything else is refused', () => {
@@ -30,7 +30,7 @@ onPostgres('on PostgreSQL (skipped without TEST_DATABASE_URL: PGlite cannot stop
   const slowPattern = 'a[ab]{200}c';
   let databaseUrl: string;
   let databaseName: string;
-  let issuer: TestIssuer;
+  let issuer: StandInIssuer;
   let server: RunningServer;
   let token: string;
   let uncappedMs: number;
@@ -52,7 +52,7 @@ onPostgres('on PostgreSQL (skipped without TEST_DATABASE_URL: PGlite cannot stop
     const url = new URL(testDatabaseUrl!);
     url.pathname = `/${databaseName}`;
     databaseUrl = url.toString();
-    issuer = await startTestIssuer();
+    issuer = await StandInIssuer.start();
     token = await issuer.token(['read']);
     // The server opens the database from its settings, as in production; migrations run on their own connection.
     const config = loadConfig({

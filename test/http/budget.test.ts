@@ -4,7 +4,7 @@
 // several instances.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { startTestIssuer, type TestIssuer } from '../support/issuer.js';
+import { StandInIssuer } from '../support/issuer.mjs';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const JSONAPI = 'application/vnd.api+json';
@@ -22,10 +22,10 @@ async function graphql(server: TestServer, query: string, token?: string) {
 }
 
 describe('requests per minute', () => {
-  let issuer: TestIssuer;
+  let issuer: StandInIssuer;
   let server: TestServer;
   beforeAll(async () => {
-    issuer = await startTestIssuer();
+    issuer = await StandInIssuer.start();
     server = await startTestServer({ ...issuer.env, API_REQUESTS_PER_MINUTE: '4' });
   });
   afterAll(async () => {
@@ -72,10 +72,10 @@ describe('requests per minute', () => {
 });
 
 describe('GraphQL cost per minute', () => {
-  let issuer: TestIssuer;
+  let issuer: StandInIssuer;
   let server: TestServer;
   beforeAll(async () => {
-    issuer = await startTestIssuer();
+    issuer = await StandInIssuer.start();
     server = await startTestServer({ ...issuer.env, GRAPHQL_COST_PER_MINUTE: '120' });
   });
   afterAll(async () => {
@@ -107,10 +107,10 @@ describe('GraphQL cost per minute', () => {
 });
 
 describe('several instances share the budget through Redis', () => {
-  let issuer: TestIssuer;
+  let issuer: StandInIssuer;
   const servers: TestServer[] = [];
   beforeAll(async () => {
-    issuer = await startTestIssuer();
+    issuer = await StandInIssuer.start();
     const env = { ...issuer.env, API_REQUESTS_PER_MINUTE: '3', REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `test-budget-${randomUUID()}:` };
     servers.push(await startTestServer(env), await startTestServer(env));
   });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { OPERATION_DESCRIPTIONS } from '../../src/resources/operations.js';
 import { resourceList } from '../../src/resources/registry.js';
-import { startTestIssuer } from '../support/issuer.js';
+import { StandInIssuer } from '../support/issuer.mjs';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { artifactPath, describeInBrowser, launchChromium } from '../support/browser.js';
 
@@ -68,7 +68,7 @@ describe('the built-in server\'s details', () => {
   });
 
   test('without the built-in server: bearer tokens in OpenAPI and Postman, no sign-in in Swagger UI', async () => {
-    const issuer = await startTestIssuer();
+    const issuer = await StandInIssuer.start();
     const outside = await startTestServer(issuer.env);
     try {
       const doc = await (await fetch(`${outside.url}/v1/openapi.json`)).json();

@@ -1,7 +1,7 @@
 // Shared set-up for the JSON:API tests: the real server on a fresh database
 // (with the demo catalogue unless told otherwise), a real token issuer, and a
 // small client that speaks application/vnd.api+json.
-import { startTestIssuer, type TestIssuer } from '../support/issuer.js';
+import { StandInIssuer } from '../support/issuer.mjs';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 export const MEDIA_TYPE = 'application/vnd.api+json';
@@ -9,7 +9,7 @@ export const ALL_SCOPES = ['read', 'create', 'update', 'delete'];
 
 export interface JsonApiTestContext {
   server: TestServer;
-  issuer: TestIssuer;
+  issuer: StandInIssuer;
   token: string;
   /** A request with the JSON:API media type and the full-scope token unless headers say otherwise. */
   call(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string>; token?: string | null }): Promise<ApiResponse>;
@@ -25,7 +25,7 @@ export interface ApiResponse {
 }
 
 export async function startJsonApi(options: { demoData?: boolean; env?: Record<string, string> } = {}): Promise<JsonApiTestContext> {
-  const issuer = await startTestIssuer();
+  const issuer = await StandInIssuer.start();
   const server = await startTestServer({ ...issuer.env, DEMO_DATA: options.demoData === false ? '0' : '1', ...(options.env ?? {}) });
   const token = await issuer.token(ALL_SCOPES);
   return {

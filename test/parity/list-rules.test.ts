@@ -7,11 +7,11 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Database } from '../../src/db/database.js';
 import { createTestDatabase } from '../support/database.js';
-import { startTestIssuer, type TestIssuer } from '../support/issuer.js';
+import { StandInIssuer } from '../support/issuer.mjs';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let db: Database;
-let issuer: TestIssuer;
+let issuer: StandInIssuer;
 let server: TestServer;
 let token: string;
 /** Every person's id, in id order: more than a page of the maximum size. */
@@ -19,7 +19,7 @@ let personIds: string[];
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  issuer = await startTestIssuer();
+  issuer = await StandInIssuer.start();
   server = await startTestServer({ ...issuer.env, DEMO_DATA: '1' }, { db });
   token = await issuer.token('read');
   await db.prisma.person.createMany({ data: Array.from({ length: 120 }, (_, i) => ({ name: `Parity Person ${String(i).padStart(3, '0')}` })) });

@@ -31,7 +31,7 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     let buffer = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       let newline;
       while ((newline = buffer.indexOf('\n')) >= 0) {
@@ -46,7 +46,7 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
         }
       }
     });
-    child.stderr!.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
     void exited.then((code) => reject(new Error(`server exited with ${code} before listening:\n${logs.join('\n')}`)));
   });
   return { child, url, logs, exited };

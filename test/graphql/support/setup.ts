@@ -1,12 +1,12 @@
 // One real server (fresh database, demo catalogue) trusting a test issuer,
 // with a GraphQL client and tokens of the usual scopes.
-import { startTestIssuer, type TestIssuer } from '../../support/issuer.js';
+import { StandInIssuer } from '../../support/issuer.mjs';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { graphqlClient, type GraphQLClient } from './client.js';
 
 export interface GraphQLTestRig {
   server: TestServer;
-  issuer: TestIssuer;
+  issuer: StandInIssuer;
   gql: GraphQLClient;
   /** read create update delete */
   allScopes: string;
@@ -15,7 +15,7 @@ export interface GraphQLTestRig {
 }
 
 export async function startGraphQLRig(env: Record<string, string> = {}): Promise<GraphQLTestRig> {
-  const issuer = await startTestIssuer();
+  const issuer = await StandInIssuer.start();
   const server = await startTestServer({ ...issuer.env, DEMO_DATA: '1', ...env });
   return {
     server,
