@@ -17,7 +17,7 @@ export interface PageArgs {
   limit?: number | null;
 }
 
-/** The rows wanted, as a range of positions; `fromEnd` ranges need the total first. */
+/** The rows wanted, as a range of positions; a `fromEnd` range without `before` is placed by the total. */
 export type PageRequest =
   | { fromEnd: false; start: number; count: number }
   | { fromEnd: true; last: number; after?: number; before?: number };
@@ -74,26 +74,50 @@ export function resolveFromEnd(request: Extract<PageRequest, { fromEnd: true }>,
   return { start, count: Math.max(0, end - start) };
 }
 
+/**
+ * A page as the connection type shows it. A list fetches only what the query
+ * selects (./resolvers/connection-selection.ts), so a fact it was not asked
+ * for is left undefined: read anyway, it would be a null the schema refuses,
+ * never a wrong value.
+ */
 export interface Connection<T> {
-  edges: { cursor: string; node: T }[];
-  nodes: T[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-  totalCount: number;
+  edges?: { cursor?: string; node: T }[];
+  nodes?: T[];
+  pageInfo: { hasNextPage?: boolean; hasPreviousPage?: boolean; startCursor?: string | null; endCursor?: string | null };
+  totalCount?: number;
 }
 
-export function connection<T>(rows: readonly T[], start: number, total: number): Connection<T> {
-  const edges = rows.map((node, i) => ({ cursor: encodeCursor(start + i), node }));
+/** What is known of a page: its rows, the position of the first one, the list's total, its neighbours. */
+export interface PageFacts<T> {
+  rows?: readonly T[];
+  start?: number;
+  total?: number;
+  hasNextPage?: boolean;
+  hasPreviousPage?: boolean;
+}
+
+export function connectionOf<T>({ rows, start, total, hasNextPage, hasPreviousPage }: PageFacts<T>): Connection<T> {
+  const cursor = (i: number) => (start === undefined ? undefined : encodeCursor(start + i));
+  const edges = rows?.map((node, i) => ({ cursor: cursor(i), node }));
   return {
     edges,
-    nodes: [...rows],
+    nodes: rows && [...rows],
     pageInfo: {
-      hasPreviousPage: start > 0 && total > 0,
-      hasNextPage: start + rows.length < total,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      hasNextPage,
+      hasPreviousPage,
+      startCursor: rows && (rows.length ? cursor(0) : null),
+      endCursor: rows && (rows.length ? cursor(rows.length - 1) : null),
     },
     totalCount: total,
   };
+}
+
+/** Whether a page of `size` rows from `start` has neighbours, given the list's total. */
+export const neighbours = (start: number, size: number, total: number) => ({ hasNextPage: start + size < total, hasPreviousPage: start > 0 && total > 0 });
+
+/** A page with everything known (its rows and the list's total). */
+export function connection<T>(rows: readonly T[], start: number, total: number): Connection<T> {
+  return connectionOf({ rows, start, total, ...neighbours(start, rows.length, total) });
 }
 
 /** Pages a list already in memory (a record's related rows, loaded in one batch for all parents). */

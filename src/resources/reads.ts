@@ -20,6 +20,29 @@ export interface Page {
   offset: number;
 }
 
+/**
+ * A part of a list for a door that pages by position (GraphQL's connections):
+ * `rows` rows from `offset` (`from: 'start'`) or the last `rows` rows
+ * (`from: 'end'`); `ahead` also tells whether one more row lies beyond them
+ * (after them from the start, before them from the end), which is how a door
+ * knows there is another page without counting; `total` counts the list.
+ */
+export interface WindowCall {
+  from: 'start' | 'end';
+  offset?: number;
+  rows: number;
+  ahead?: boolean;
+  total?: boolean;
+}
+
+export interface Window {
+  rows: Row[];
+  /** One more row lies beyond `rows` (asked with `ahead`). */
+  more: boolean;
+  /** The list's length (asked with `total`). */
+  total?: number;
+}
+
 export interface ListCall extends ListOptions {
   /** Only rows within one parent's relationship (the related endpoint). */
   within?: Where;
@@ -67,11 +90,32 @@ export class ResourceReads {
     });
   }
 
-  /** How many rows the list has (filters and search; no page). */
-  async count(ctx: RequestContext, query: ListQuery = {}, within?: Where): Promise<number> {
+  /**
+   * A window of the list (see WindowCall), running only the statements asked
+   * for: none for the rows when `rows` is 0 and nothing lies ahead, and the
+   * COUNT only with `total`. Filters and sort are checked whatever is asked.
+   */
+  async window(ctx: RequestContext, query: ListQuery, call: WindowCall): Promise<Window> {
     ctx.authorize(operationFor('list'));
-    const where = await this.where(query, within);
-    return this.store.run(() => this.store.delegate.count({ where }));
+    const problems: Problem[] = [];
+    // 0 rows is a window's "no rows, only the total or what lies ahead"; otherwise a page size of the policy.
+    const rows = call.rows === 0 ? 0 : pageSize(call.rows, { kind: 'page', name: 'limit' }, problems);
+    const offset = call.from === 'start' ? pageOffset(call.offset, { kind: 'page', name: 'offset' }, problems) : 0;
+    refuse(problems);
+    const where = await this.where(query);
+    const orderBy = buildOrderBy(this.store.description, query.sort);
+    const take = rows + (call.ahead ? 1 : 0);
+    const { delegate } = this.store;
+    return this.store.run(async () => {
+      const [fetched, total] = await Promise.all([
+        // Prisma reads a negative take from the end (a reversed ORDER BY) and answers in list order.
+        take === 0 ? [] : delegate.findMany({ where, orderBy, ...(call.from === 'start' ? { skip: offset, take } : { take: -take }) }),
+        call.total ? delegate.count({ where }) : undefined,
+      ]);
+      const more = fetched.length > rows;
+      const inWindow = more ? (call.from === 'start' ? fetched.slice(0, rows) : fetched.slice(1)) : fetched;
+      return { rows: inWindow, more, ...(total === undefined ? {} : { total }) };
+    });
   }
 
   async get(ctx: RequestContext, id: string): Promise<Row> {

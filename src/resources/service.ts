@@ -13,7 +13,7 @@ import { ResourceWrites } from './writes.js';
 
 export type { WriteKind } from './operations.js';
 export { writeOperations } from './operations.js';
-export type { Page, ListCall } from './reads.js';
+export type { Page, ListCall, Window, WindowCall } from './reads.js';
 export type { RelationshipValue } from './relationship-rules.js';
 export type { Row } from './sql.js';
 export type { WriteAnswer, WriteInput } from './writes.js';
@@ -21,7 +21,7 @@ export type { WriteAnswer, WriteInput } from './writes.js';
 export class ResourceService {
   readonly description: ResourceDescription;
   readonly list: ResourceReads['list'];
-  readonly count: ResourceReads['count'];
+  readonly window: ResourceReads['window'];
   readonly get: ResourceReads['get'];
   readonly getMany: ResourceReads['getMany'];
   readonly related: ResourceReads['related'];
@@ -42,7 +42,7 @@ export class ResourceService {
   ) {
     this.description = store.description;
     this.list = reads.list.bind(reads);
-    this.count = reads.count.bind(reads);
+    this.window = reads.window.bind(reads);
     this.get = reads.get.bind(reads);
     this.getMany = reads.getMany.bind(reads);
     this.related = reads.related.bind(reads);

@@ -5,7 +5,8 @@
 // translates between GraphQL arguments and the resource service. Mutations
 // also carry, as field extensions, the write they make, for the check of the
 // whole operation before it runs (../write-authorization.ts).
-import { Arg, Args, Authorized, Ctx, Extensions, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, Extensions, ID, Info, Mutation, Query, Resolver } from 'type-graphql';
 import { NotFoundError } from '../../errors.js';
 import type { RelationshipDescription, ResourceDescription, ResourceName } from '../../resources/description.js';
 import type { Action, WriteKind } from '../../resources/operations.js';
@@ -17,6 +18,7 @@ import type { ResourceTypes } from '../types/index.js';
 import type { ListArgs } from '../types/list-args.js';
 import { namedClass } from '../types/define.js';
 import { defineMethod } from './define.js';
+import { connectionSelection } from './connection-selection.js';
 import { rootList } from './lists.js';
 
 /** A mutation's field extension: the write it makes (read by ../write-authorization.ts). */
@@ -72,10 +74,15 @@ export function resourceResolver(description: ResourceDescription, all: Readonly
     },
   );
 
-  defineMethod(resolver, 'list', async (args: ListArgs, ctx: GraphQLContext) => translated(atTop, () => rootList(service(ctx), ctx.auth, args)), {
-    method: [Authorized<Action>('list'), Query(() => types.connection, { name: listField(description), description: `A page of ${description.label} records (REST: GET /v1/${description.type}).` })],
-    params: [Args(() => types.listArgs), Ctx()],
-  });
+  defineMethod(
+    resolver,
+    'list',
+    async (args: ListArgs, ctx: GraphQLContext, info: GraphQLResolveInfo) => translated(atTop, () => rootList(service(ctx), ctx.auth, args, connectionSelection(info))),
+    {
+      method: [Authorized<Action>('list'), Query(() => types.connection, { name: listField(description), description: `A page of ${description.label} records (REST: GET /v1/${description.type}).` })],
+      params: [Args(() => types.listArgs), Ctx(), Info()],
+    },
+  );
 
   defineMethod(
     resolver,
