@@ -9,23 +9,19 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, afterEach, describe, expect, test } from '@jest/globals';
-import { StandInIssuer } from '../support/issuer.mjs';
-import { FlakyIssuer, type FlakyMode } from './support/flaky-issuer.js';
+import { StandInIssuer, type EndpointMode } from '../support/issuer.mjs';
 import { startProtectedApp, type ProtectedApp } from './support/protected-app.js';
 
 const AUDIENCE = 'https://api.example.edu';
 const COOLDOWN_MS = 1_000;
-let as: StandInIssuer;
-let flaky: FlakyIssuer;
+let flaky: StandInIssuer;
 let api: ProtectedApp | undefined;
 
 beforeAll(async () => {
-  as = await StandInIssuer.start(); // signs; the flaky endpoint publishes its keys
-  flaky = await FlakyIssuer.start(() => as.keys.map((k) => k.publicJwk));
+  flaky = await StandInIssuer.start({ audience: AUDIENCE });
 });
 afterAll(async () => {
   await flaky.stop();
-  await as.stop();
 });
 afterEach(async () => {
   await api?.stop();
@@ -34,9 +30,9 @@ afterEach(async () => {
   flaky.metadataMode = 'normal';
 });
 
-const known = () => as.sign({ iss: flaky.issuer }, { audience: AUDIENCE });
+const known = () => flaky.sign();
 // Signed with the real key, but naming a key id the issuer never published.
-const unknownKid = () => as.sign({ iss: flaky.issuer }, { audience: AUDIENCE, kid: randomBytes(6).toString('hex') });
+const unknownKid = () => flaky.sign({}, { kid: randomBytes(6).toString('hex') });
 
 async function start(options: { jwksUri?: boolean; jwksMaxAgeMs?: number } = {}): Promise<ProtectedApp> {
   api = await startProtectedApp(
@@ -51,7 +47,7 @@ async function start(options: { jwksUri?: boolean; jwksMaxAgeMs?: number } = {})
   return api;
 }
 
-describe.each<FlakyMode>(['error', 'slow', 'refused'])('JWKS endpoint down (%s)', (mode) => {
+describe.each<EndpointMode>(['error', 'slow', 'refused'])('JWKS endpoint down (%s)', (mode) => {
   test('20 tokens with unknown kids cost at most one fetch per cooldown; known keys keep verifying', async () => {
     const app = await start();
     expect((await app.call('read', await known())).status).toBe(200);
@@ -101,7 +97,7 @@ test('after the outage, a key rotated in meanwhile is picked up at the next atte
   await sleep(COOLDOWN_MS + 100);
   expect((await app.call('read', await unknownKid())).status).toBe(503);
   await flaky.setJwksMode('normal');
-  await as.rotate();
+  await flaky.rotate();
   await sleep(COOLDOWN_MS + 100);
   expect((await app.call('read', await known())).status).toBe(200); // signed with the new key
   // Within the next cooldown, an unknown kid is the token's fault again: 401, no fetch.

@@ -23,6 +23,8 @@ export interface StandInOptions {
 }
 
 export type IntrospectionMode = 'normal' | 'down' | 'slow' | 'broken';
+/** Answer; answer 500; answer only after the caller gave up; refuse connections (JWKS only: its port is closed). */
+export type EndpointMode = 'normal' | 'error' | 'slow' | 'refused';
 
 export interface SignOptions {
   key?: SigningKey;
@@ -45,8 +47,19 @@ export class StandInIssuer {
   keys: SigningKey[];
   introspectionMode: IntrospectionMode;
   slowMs: number;
+  /** What the metadata endpoints do. */
+  metadataMode: Exclude<EndpointMode, 'refused'>;
+  /** What the JWKS endpoint does; set with setJwksMode. */
+  readonly jwksMode: EndpointMode;
+  /** 'refused' closes its port (every endpoint refuses) and reopens the same port when it ends. */
+  setJwksMode(mode: EndpointMode): Promise<void>;
   jwksRequests: number;
+  metadataRequests: number;
   introspectionRequests: number;
+  /** Connections to its port that were refused (JWKS mode 'refused'). */
+  refusedConnections: number;
+  /** Every request it counts (JWKS and metadata) plus refused connections. */
+  readonly attempts: number;
   readonly opaque: Map<string, Record<string, unknown>>;
   /** Settings for the API server: trust this issuer (its JWKS named), no built-in authorization server. */
   readonly env: Record<string, string>;

@@ -4,7 +4,14 @@
 // discovery or RFC 8414 metadata, a JWKS and RFC 7662 introspection, and the
 // means to mint tokens the way such a server would, or hostile ones.
 // Point the server at it with `issuer.env` (OAUTH_ISSUER/AUDIENCE/JWKS_URI).
+//
+// Its endpoints can be made to fail (answer 500, answer only after the caller
+// gave up, refuse connections) and it counts the requests it receives.
+// Refused connection attempts never reach it, so those are counted from Node's
+// own fetch (undici) diagnostics channel, which reports every failed
+// connection of this process.
 import { randomBytes } from 'node:crypto';
+import diagnostics from 'node:diagnostics_channel';
 import { createServer } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 
@@ -25,12 +32,22 @@ export class StandInIssuer {
   /** What introspection does: answer, 503, answer late (slowMs), or answer broken JSON. */
   introspectionMode = 'normal';
   slowMs = 5_000;
+  /** What the metadata endpoints do: answer, 500, or answer only after the caller gave up. */
+  metadataMode = 'normal';
   jwksRequests = 0;
+  metadataRequests = 0;
   introspectionRequests = 0;
+  /** Connections to its port that were refused (JWKS mode 'refused'). */
+  refusedConnections = 0;
   opaque = new Map();
   #options;
   #server;
+  #port = 0;
+  #jwksMode = 'normal';
   #sockets = new Set();
+  #onConnectError = (message) => {
+    if (Number(message?.connectParams?.port) === this.#port) this.refusedConnections++;
+  };
 
   constructor(options = {}) {
     this.#options = options;
@@ -42,18 +59,31 @@ export class StandInIssuer {
   static async start(options = {}) {
     const issuer = new StandInIssuer(options);
     issuer.keys = [await newSigningKey()];
-    const server = createServer((req, res) => issuer.#handle(req, res).catch(() => res.destroy()));
-    server.on('connection', (s) => {
-      issuer.#sockets.add(s);
-      s.on('close', () => issuer.#sockets.delete(s));
-    });
-    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-    issuer.#server = server;
-    const origin = `http://127.0.0.1:${server.address().port}`;
+    await issuer.#listen(0);
+    const origin = `http://127.0.0.1:${issuer.#port}`;
     issuer.issuer = `${origin}${options.issuerPath ?? ''}`;
     issuer.jwksUri = `${origin}/jwks`;
     issuer.introspectionUrl = `${origin}/introspect`;
+    diagnostics.subscribe('undici:client:connectError', issuer.#onConnectError);
     return issuer;
+  }
+
+  /** What the JWKS endpoint does: answer, 500, answer only after the caller gave up, or refuse connections. */
+  get jwksMode() {
+    return this.#jwksMode;
+  }
+
+  /** 'refused' closes its port (every endpoint refuses) and reopens the same port when it ends. */
+  async setJwksMode(mode) {
+    const wasRefusing = this.#jwksMode === 'refused';
+    this.#jwksMode = mode;
+    if (mode === 'refused' && !wasRefusing) await this.#close();
+    if (mode !== 'refused' && wasRefusing) await this.#listen(this.#port);
+  }
+
+  /** Every request it counts (JWKS and metadata) plus refused connections. */
+  get attempts() {
+    return this.jwksRequests + this.metadataRequests + this.refusedConnections;
   }
 
   /** Settings for the API server: trust this issuer (its JWKS named), no built-in authorization server. */
@@ -66,8 +96,30 @@ export class StandInIssuer {
   }
 
   async stop() {
+    diagnostics.unsubscribe('undici:client:connectError', this.#onConnectError);
+    await this.#close();
+  }
+
+  async #listen(port) {
+    const server = createServer((req, res) => this.#handle(req, res).catch(() => res.destroy()));
+    server.on('connection', (s) => {
+      this.#sockets.add(s);
+      s.on('close', () => this.#sockets.delete(s));
+    });
+    await new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', resolve);
+    });
+    this.#server = server;
+    this.#port = server.address().port;
+  }
+
+  async #close() {
+    const server = this.#server;
+    this.#server = undefined;
+    if (!server) return;
     for (const s of this.#sockets) s.destroy();
-    await new Promise((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+    await new Promise((resolve) => server.close(() => resolve()));
   }
 
   /** Key rotation: a new key signs from now on; the old one stays published unless dropped. */
@@ -118,11 +170,21 @@ export class StandInIssuer {
       token_endpoint: `${origin}/token`,
     };
     const mode = this.#options.metadata ?? 'openid-configuration';
-    if (req.method === 'GET' && mode === 'openid-configuration' && url.pathname === `${path}/.well-known/openid-configuration`) return json(res, 200, metadata);
-    // RFC 8414 §3.1 puts the well-known segment before the issuer's path.
-    if (req.method === 'GET' && mode === 'oauth-authorization-server' && url.pathname === `/.well-known/oauth-authorization-server${path}`) return json(res, 200, metadata);
+    if (url.pathname.includes('/.well-known/')) {
+      // Every place a client may look counts (OIDC Discovery, RFC 8414); only the chosen one is published.
+      this.metadataRequests++;
+      const published =
+        (mode === 'openid-configuration' && url.pathname === `${path}/.well-known/openid-configuration`) ||
+        // RFC 8414 §3.1 puts the well-known segment before the issuer's path.
+        (mode === 'oauth-authorization-server' && url.pathname === `/.well-known/oauth-authorization-server${path}`);
+      if (this.metadataMode === 'slow') return; // no answer until the caller gives up and closes the connection
+      if (this.metadataMode === 'error') return failed(res);
+      return published && req.method === 'GET' ? json(res, 200, metadata) : json(res, 404, { error: 'not_found' });
+    }
     if (req.method === 'GET' && url.pathname === '/jwks') {
       this.jwksRequests++;
+      if (this.#jwksMode === 'slow') return;
+      if (this.#jwksMode === 'error') return failed(res);
       return json(res, 200, { keys: this.keys.map((k) => k.publicJwk) });
     }
     if (req.method === 'POST' && url.pathname === '/introspect') return this.#introspect(req, res);
@@ -152,6 +214,10 @@ export class StandInIssuer {
     const token = new URLSearchParams(body).get('token') ?? '';
     json(res, 200, this.opaque.get(token) ?? { active: false });
   }
+}
+
+function failed(res) {
+  res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error');
 }
 
 function json(res, status, body) {
