@@ -8,10 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import pg from 'pg';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { createLogger } from '../../src/http/logger.js';
 import { StandInIssuer } from '../support/issuer.mjs';
 import { testDatabaseUrl } from '../support/database.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 test('DATABASE_STATEMENT_TIMEOUT_MS: 5 s by default, 0 turns it off, anything else is refused', () => {
   expect(loadConfig({}).database.statementTimeoutMs).toBe(5_000);
@@ -31,7 +30,7 @@ onPostgres('on PostgreSQL (skipped without TEST_DATABASE_URL: PGlite cannot stop
   let databaseUrl: string;
   let databaseName: string;
   let issuer: StandInIssuer;
-  let server: RunningServer;
+  let server: TestServer;
   let token: string;
   let uncappedMs: number;
   let someCourseId: string;
@@ -55,11 +54,10 @@ onPostgres('on PostgreSQL (skipped without TEST_DATABASE_URL: PGlite cannot stop
     issuer = await StandInIssuer.start();
     token = await issuer.token(['read']);
     // The server opens the database from its settings, as in production; migrations run on their own connection.
-    const config = loadConfig({
-      NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DEMO_DATA: '0', MIGRATE_ON_START: '1',
-      DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '3', DATABASE_STATEMENT_TIMEOUT_MS: String(timeoutMs), ...issuer.env,
-    });
-    server = await startServer(config, { logger: createLogger('silent') });
+    server = await startTestServer(
+      { MIGRATE_ON_START: '1', DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '3', DATABASE_STATEMENT_TIMEOUT_MS: String(timeoutMs), ...issuer.env },
+      { db: 'settings' },
+    );
     // Enough text that the pattern takes seconds to run, written past the app's pool (no timeout here).
     uncappedMs = await admin(async (c) => {
       await c.query(`INSERT INTO course (id, school_bulletin_prefix_code, suffix_two, subject_area_code, course_number, course_identifier, course_name, course_description)
@@ -74,7 +72,7 @@ onPostgres('on PostgreSQL (skipped without TEST_DATABASE_URL: PGlite cannot stop
   });
 
   afterAll(async () => {
-    await server?.close();
+    await server?.stop();
     await issuer?.stop();
     if (databaseName) await admin((c) => c.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`));
   });

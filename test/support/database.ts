@@ -7,11 +7,6 @@ import { applyMigrations } from '../../src/db/migrations.js';
 
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL;
 
-export interface TestDatabase extends Database {
-  /** For a restart test: the options that reopen the same database. */
-  reopen(): Promise<Database>;
-}
-
 export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<Database> {
   let db: Database;
   if (testDatabaseUrl) {
