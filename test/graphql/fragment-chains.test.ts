@@ -96,7 +96,7 @@ describe('fragment chains are measured in linear time (defaults: depth 8, cost 5
    * one try is not the request's work. A try taking over a second is not
    * noise, so there is no point in repeating it.
    */
-  async function leastCpu(chain: Chain, tries = 3) {
+  async function leastCpu(chain: Chain, tries = 5) {
     let least = Infinity;
     for (let i = 0; i < tries && (i === 0 || least < 1_000); i++) {
       const { response, cpuMs } = await send(chain);
@@ -139,7 +139,7 @@ describe('fragment chains are measured in linear time (defaults: depth 8, cost 5
       // dominates, so it is far less in practice).
       expect({ ...r, linear: r.forty <= 8 * r.five + 5 }).toEqual({ ...r, linear: true });
       // CPU time, not wall time: the machine's load does not count against
-      // it, so the 50 ms target needs no headroom beyond the least of 3 tries.
+      // it, so the 50 ms target needs no headroom beyond the least of 5 tries.
       expect({ ...r, under50ms: r.forty < 50 }).toEqual({ ...r, under50ms: true });
     }
   }, 120_000);
@@ -188,11 +188,12 @@ describe('fragment chains are measured in linear time (defaults: depth 8, cost 5
       return Math.max(...healthTimes);
     }
     const slowest: number[] = [];
-    for (const payload of ['cost', 'aliases', 'directives', 'depth'] as const) slowest.push(await round(payload));
+    // Each payload twice: eight rounds, so a burst of load elsewhere on the machine cannot spoil them all.
+    for (const payload of ['cost', 'aliases', 'directives', 'depth', 'cost', 'aliases', 'directives', 'depth'] as const) slowest.push(await round(payload));
     // Eight chains cost ~40 ms of CPU together, so /healthz waits at most for
     // that much work queued before it. 50 ms is the target; on a shared
     // machine other processes can stretch any one round, so the quickest of
-    // the four rounds must stay under 100 ms and every round under 1 s. An
+    // the eight rounds must stay under 100 ms and every round under 1 s. An
     // exponential measure blocks every round for minutes.
     expect(Math.min(...slowest)).toBeLessThan(100);
     expect(Math.max(...slowest)).toBeLessThan(1_000);
