@@ -39,7 +39,7 @@ async function start(env: Record<string, string> = {}): Promise<ProtectedApp> {
   return app;
 }
 
-async function description(res: Response): Promise<string | undefined> {
+function description(res: Response): string | undefined {
   expect(res.status).toBe(401);
   return challengeParams(res.headers.get('www-authenticate')).error_description;
 }
@@ -47,8 +47,8 @@ async function description(res: Response): Promise<string | undefined> {
 describe('audience', () => {
   test('an answer naming other audiences only is refused as "not for this API"', async () => {
     const api = await start();
-    expect(await description(await api.call('read', as.issueOpaque({ aud: 'https://other.example' })))).toBe('The access token is not for this API (audience).');
-    expect(await description(await api.call('read', as.issueOpaque({ aud: ['https://other.example', 'urn:x'] })))).toMatch(/not for this API/);
+    expect(description(await api.call('read', as.issueOpaque({ aud: 'https://other.example' })))).toBe('The access token is not for this API (audience).');
+    expect(description(await api.call('read', as.issueOpaque({ aud: ['https://other.example', 'urn:x'] })))).toMatch(/not for this API/);
     expect((await api.call('read', as.issueOpaque({ aud: ['https://other.example', AUDIENCE] }))).status).toBe(200);
   });
 
@@ -59,7 +59,7 @@ describe('audience', () => {
 
   test('OAUTH_INTROSPECTION_REQUIRE_AUDIENCE=1: an answer without aud is refused', async () => {
     const api = await start({ OAUTH_INTROSPECTION_REQUIRE_AUDIENCE: '1' });
-    expect(await description(await api.call('read', as.issueOpaque({ aud: undefined })))).toMatch(/not for this API.*no audience/);
+    expect(description(await api.call('read', as.issueOpaque({ aud: undefined })))).toMatch(/not for this API.*no audience/);
     expect((await api.call('read', as.issueOpaque({ aud: AUDIENCE }))).status).toBe(200);
   });
 
@@ -79,7 +79,7 @@ describe('audience', () => {
       writeFileSync(file, JSON.stringify([entry(as, true), entry(other, false)]));
       const api = await startProtectedApp({ OAUTH_ISSUERS_FILE: file, OAUTH_INTROSPECTION_REQUIRE_AUDIENCE: '1', OAUTH_INTROSPECTION_NEGATIVE_CACHE_S: '0' });
       apps.push(api);
-      expect(await description(await api.call('read', as.issueOpaque({ aud: undefined })))).toMatch(/no audience/);
+      expect(description(await api.call('read', as.issueOpaque({ aud: undefined })))).toMatch(/no audience/);
       expect((await api.call('read', other.issueOpaque({ aud: undefined, iss: other.issuer }))).status).toBe(200);
     } finally {
       await other.stop();
@@ -90,7 +90,7 @@ describe('audience', () => {
 test('an answer whose iat is in the future beyond the clock tolerance is refused', async () => {
   const api = await start({ OAUTH_CLOCK_TOLERANCE_S: '30' });
   const now = Math.floor(Date.now() / 1000);
-  expect(await description(await api.call('read', as.issueOpaque({ iat: now + 600, exp: now + 900 })))).toMatch(/\(iat\)/);
+  expect(description(await api.call('read', as.issueOpaque({ iat: now + 600, exp: now + 900 })))).toMatch(/\(iat\)/);
   expect((await api.call('read', as.issueOpaque({ iat: now + 10 }))).status).toBe(200);
 });
 
@@ -102,7 +102,7 @@ describe('unknown tokens are remembered for a few seconds (negative cache)', () 
   test('the same unknown token 50 times is one introspection call; 5 tokens × 20 are 5', async () => {
     const api = await start({ OAUTH_INTROSPECTION_NEGATIVE_CACHE_S: '60' });
     let before = as.introspectionRequests;
-    for (let i = 0; i < 50; i++) expect(await description(await api.call('read', 'never-issued-token-1'))).toBe('The access token is not active.');
+    for (let i = 0; i < 50; i++) expect(description(await api.call('read', 'never-issued-token-1'))).toBe('The access token is not active.');
     expect(as.introspectionRequests - before).toBe(1);
 
     before = as.introspectionRequests;
@@ -115,7 +115,7 @@ describe('unknown tokens are remembered for a few seconds (negative cache)', () 
     const api = await start({ OAUTH_INTROSPECTION_NEGATIVE_CACHE_S: '60' });
     const token = as.issueOpaque({ aud: 'https://other.example' });
     const before = as.introspectionRequests;
-    for (let i = 0; i < 10; i++) expect(await description(await api.call('read', token))).toMatch(/not for this API/);
+    for (let i = 0; i < 10; i++) expect(description(await api.call('read', token))).toMatch(/not for this API/);
     expect(as.introspectionRequests - before).toBe(1);
   });
 

@@ -1,5 +1,8 @@
 // The policy table through a real protected route: the default scope matrix,
 // and the demo policy's extra scope sets and group-claim rules.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { StandInIssuer } from '../support/issuer.mjs';
 import { challengeParams, startProtectedApp, type ProtectedApp } from './support/protected-app.js';
@@ -115,9 +118,6 @@ describe('the demo policy (src/auth/policies/demo-policy.json)', () => {
 
 describe('an operation the policy opens to everyone', () => {
   test('an empty scope set lets anonymous callers read, but not write', async () => {
-    const { writeFileSync, mkdtempSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
     const file = join(mkdtempSync(join(tmpdir(), 'policy-')), 'open-read.json');
     writeFileSync(file, JSON.stringify({ operations: { read: [[]] } }));
     const api = await startProtectedApp({ OAUTH_ISSUER: as.issuer, OAUTH_AUDIENCE: 'urn:api', OAUTH_JWKS_URI: as.jwksUri, OAUTH_POLICY_FILE: file });

@@ -198,7 +198,7 @@ describe('sort, include, sparse fieldsets', () => {
     // Full linkage: every included resource is reached from a relationship in the document.
     const linked = new Set<string>();
     for (const r of [...res.body.data, ...res.body.included]) {
-      for (const rel of Object.values(r.relationships ?? {}) as { data: unknown }[]) {
+      for (const rel of Object.values<{ data: unknown }>(r.relationships ?? {})) {
         for (const ident of ([] as { type: string; id: string }[]).concat((rel.data as never) ?? [])) linked.add(`${ident.type}:${ident.id}`);
       }
     }

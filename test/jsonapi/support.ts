@@ -60,8 +60,20 @@ export async function startJsonApi(options: { demoData?: boolean; env?: Record<s
   };
 }
 
+/** An error object (JSON:API 1.1, "Error Objects") as the tests read it. */
+export interface ErrorObject {
+  id?: string;
+  status?: string;
+  code?: string;
+  title?: string;
+  detail?: string;
+  source?: { pointer?: string; parameter?: string; header?: string };
+  links?: Record<string, unknown>;
+  meta?: Record<string, unknown>;
+}
+
 /** The one error of an error document, with a useful failure message if there are several. */
-export function onlyError(body: { errors?: unknown[] }): Record<string, any> {
+export function onlyError(body: { errors?: unknown[] }): ErrorObject {
   if (!body?.errors || body.errors.length !== 1) throw new Error(`expected one error, got ${JSON.stringify(body)}`);
-  return body.errors[0] as Record<string, any>;
+  return body.errors[0] as ErrorObject;
 }

@@ -15,7 +15,7 @@ export interface GraphQLClient {
 }
 
 export function graphqlClient(baseUrl: string): GraphQLClient {
-  return (async (document: string | DocumentNode, variables?: Record<string, unknown>, token?: string) => {
+  return async (document: string | DocumentNode, variables?: Record<string, unknown>, token?: string) => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
     const query = typeof document === 'string' ? document : print(document);
@@ -28,7 +28,7 @@ export function graphqlClient(baseUrl: string): GraphQLClient {
       throw new Error(`not JSON (HTTP ${res.status}): ${text.slice(0, 300)}`);
     }
     return { status: res.status, headers: res.headers, ...body };
-  }) as GraphQLClient;
+  };
 }
 
 /** The codes of a response's errors, for short assertions. */
