@@ -62,5 +62,5 @@ export function loadClients(file: string | undefined, publicUrl: string, demoCli
     const issue = result.error.issues[0]!;
     throw new ClientsFileError(`DEV_CLIENTS_FILE ${file}: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
   }
-  return result.data as ClientMetadata[];
+  return result.data;
 }

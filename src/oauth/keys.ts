@@ -55,7 +55,7 @@ export function readSigningKeys(file: string): SigningKeys | undefined {
   }
   const result = keyFileSchema.safeParse(parsed);
   if (!result.success) throw new KeyFileError(`${file} is not a key file: ${result.error.issues[0]?.message}`);
-  return { keys: result.data.keys as JWK[] };
+  return { keys: result.data.keys };
 }
 
 function writeSigningKeys(file: string, keys: SigningKeys): void {

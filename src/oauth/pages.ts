@@ -3,7 +3,7 @@
 // so they work with a keyboard and a screen reader and under a strict CSP.
 import { SCOPE_DESCRIPTIONS } from './scopes.js';
 
-export function escapeHtml(value: unknown): string {
+export function escapeHtml(value: string | number | null | undefined): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -108,7 +108,7 @@ ${items || '<p>Nothing beyond signing you in.</p>'}
   );
 }
 
-export function errorPage(title: string, fields: Record<string, unknown>): string {
+export function errorPage(title: string, fields: Record<string, string | undefined>): string {
   const rows = Object.entries(fields)
     .filter(([, v]) => v !== undefined && v !== '')
     .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`)

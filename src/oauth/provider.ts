@@ -68,6 +68,7 @@ export function createProvider(options: ProviderOptions): Provider {
   const signingKid = options.signingKeys[0]?.kid;
   const userinfo = userinfoAudience(options.issuer);
 
+  // oidc-provider awaits every hook below, so they answer directly (CanBePromise).
   const configuration: Configuration = {
     adapter: options.adapter,
     clients: options.clients,
@@ -75,12 +76,12 @@ export function createProvider(options: ProviderOptions): Provider {
     cookies: { keys: options.cookieKeys },
     scopes: [...OIDC_SCOPES],
     claims: Object.fromEntries(Object.entries(OIDC_SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
-    async findAccount(_ctx, sub) {
+    findAccount(_ctx, sub) {
       const user = users.find(sub);
       if (!user) return undefined;
       return {
         accountId: user.username,
-        async claims() {
+        claims() {
           return userClaims(user) as { sub: string };
         },
       };
@@ -98,21 +99,21 @@ export function createProvider(options: ProviderOptions): Provider {
         enabled: true,
         // A confidential client (say, a resource server with credentials) may ask about any
         // token; a public client only about its own (RFC 7662 §4: don't help token scanning).
-        allowedPolicy: async (_ctx, client, token) => client.clientAuthMethod !== 'none' || token.clientId === client.clientId,
+        allowedPolicy: (_ctx, client, token) => client.clientAuthMethod !== 'none' || token.clientId === client.clientId,
       },
       revocation: {
         enabled: true,
         // RFC 7009 §2.1: a client revokes only tokens issued to it.
-        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+        allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
       },
       userinfo: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
-        async logoutSource(ctx, form) {
+        logoutSource(ctx, form) {
           ctx.type = 'html';
           ctx.body = signOutPage(form, ctx.host);
         },
-        async postLogoutSuccessSource(ctx) {
+        postLogoutSuccessSource(ctx) {
           ctx.type = 'html';
           ctx.body = signedOutPage(ctx.oidc.client?.clientName ?? ctx.oidc.client?.clientId);
         },
@@ -124,7 +125,7 @@ export function createProvider(options: ProviderOptions): Provider {
         // An OpenID-only request (no API scope) gets an opaque token for userinfo;
         // anything with an API scope gets the API's JWT.
         useGrantedResource: (_ctx, model) => [...((model as { scopes?: Set<string> }).scopes ?? [])].some((s) => apiScopes.has(s)),
-        async getResourceServerInfo(ctx, resource) {
+        getResourceServerInfo(ctx, resource) {
           // Called in every flow once the parameters are known: the one place to check scopes.
           rejectUnknownScopes(ctx);
           if (resource !== audience) throw new errors.InvalidTarget(`unknown resource; this server issues tokens for ${audience}`);
@@ -148,7 +149,7 @@ export function createProvider(options: ProviderOptions): Provider {
         },
       },
     },
-    async extraTokenClaims(_ctx, token) {
+    extraTokenClaims(_ctx, token) {
       const claims: Record<string, string> = {};
       const { grantId, accountId, scope } = token as { grantId?: string; accountId?: string; scope?: string };
       if (grantId) claims[GRANT_ID_CLAIM] = grantId;
@@ -159,7 +160,7 @@ export function createProvider(options: ProviderOptions): Provider {
     },
     // Refresh tokens for every client allowed the grant, without asking for
     // offline_access: Postman and the playground expect them with plain OAuth scopes.
-    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     ttl: {
       AccessToken: accessTokenTtlS,
       ClientCredentials: accessTokenTtlS,
@@ -174,7 +175,7 @@ export function createProvider(options: ProviderOptions): Provider {
     clientBasedCORS(_ctx, origin, client) {
       return isRedirectUriOrigin(origin, client.redirectUris);
     },
-    async renderError(ctx, out) {
+    renderError(ctx, out) {
       ctx.type = 'html';
       ctx.body = errorPage('This sign-in request cannot continue', { error: out.error, description: out.error_description });
     },

@@ -74,7 +74,7 @@ export function cookieKeys(dataDir: string, cookieSecret: string | undefined): s
   if (existsSync(file)) {
     try {
       const stored: unknown = JSON.parse(readFileSync(file, 'utf8'));
-      if (Array.isArray(stored) && stored.length && stored.every((k) => typeof k === 'string' && k.length >= 32)) return stored;
+      if (isKeyList(stored)) return stored;
     } catch {
       // An unreadable file is replaced: the only loss is that people sign in again.
     }
@@ -83,4 +83,9 @@ export function cookieKeys(dataDir: string, cookieSecret: string | undefined): s
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(keys)}\n`, { mode: 0o600 });
   return keys;
+}
+
+/** A stored list of cookie keys: at least one, each a string of 32 characters or more. */
+function isKeyList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.length > 0 && value.every((k) => typeof k === 'string' && k.length >= 32);
 }

@@ -32,7 +32,7 @@ function nameKey(name: string): string {
 interface Counter {
   limiter: RateLimiterAbstract;
   max: number;
-  key(name: string, address: string): string;
+  key: (name: string, address: string) => string;
 }
 
 /** The failure counters of one kind of secret ("client" or "user"). */
@@ -150,6 +150,7 @@ function refuse(ctx: KoaContextWithOIDC, retryAfterS: number): void {
  *   or address is already blocked (an unknown client looks like a known one).
  */
 export function throttleClientAuthentication(provider: Provider, throttle: FailureThrottle) {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the client as `this`
   const compare = provider.Client.prototype.compareClientSecret;
   provider.Client.prototype.compareClientSecret = async function compareClientSecret(actual: string): Promise<boolean> {
     const ctx = Provider.ctx;

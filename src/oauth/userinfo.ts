@@ -33,7 +33,7 @@ export interface JwtUserinfoDeps {
   provider: Provider;
   publicJwks: JSONWebKeySet;
   /** Every claim known about an account, or undefined when there is no such account. */
-  accountClaims(accountId: string): Record<string, unknown> | undefined;
+  accountClaims: (accountId: string) => Record<string, unknown> | undefined;
   /** The redirect-URI origins of every client: who may read an answer tied to no client. */
   clientOrigins: ReadonlySet<string>;
 }
