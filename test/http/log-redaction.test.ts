@@ -7,12 +7,8 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/http/logger.js';
-import { startServer, type RunningServer } from '../../src/server.js';
 import { DEFAULT_CLIENT_SECRET } from '../../src/oauth/index.js';
-import type { Database } from '../../src/db/database.js';
-import { createTestDatabase } from '../support/database.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 import { Browser, basicAuth, consentCheckboxes, formAction, pkcePair, postForm } from '../oauth/support/http.js';
 import { POSTMAN_CALLBACK, removeDataDir, tempDataDir } from '../oauth/support/oauth-server.js';
 
@@ -24,8 +20,7 @@ const sink = new Writable({
   },
 });
 
-let server: RunningServer;
-let db: Database;
+let server: TestServer;
 let dataDir: string;
 /** Every secret value the session handled; none may appear in the log. */
 const secrets = new Map<string, string>();
@@ -42,15 +37,12 @@ const DEMO_AUTH = basicAuth('demo_client', DEFAULT_CLIENT_SECRET);
 
 beforeAll(async () => {
   dataDir = tempDataDir();
-  db = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'trace', DEMO_DATA: '0', DEV_AUTH_SERVER: '1', DATA_DIR: dataDir });
-  server = await startServer(config, { db, logger: createLogger(config.logLevel, sink) });
+  server = await startTestServer({ LOG_LEVEL: 'trace', DEV_AUTH_SERVER: '1', DATA_DIR: dataDir }, { logTo: sink });
   secret('client secret', DEFAULT_CLIENT_SECRET);
   secret('basic credentials', DEMO_AUTH.slice('Basic '.length));
 });
 afterAll(async () => {
-  await server?.close();
-  await db?.close();
+  await server?.stop();
   if (dataDir) removeDataDir(dataDir);
 });
 
