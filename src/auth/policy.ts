@@ -143,8 +143,6 @@ const policyFileSchema = z
   })
   .strict();
 
-export type PolicyFile = z.input<typeof policyFileSchema>;
-
 /** A Policy from the JSON shape of a policy file; unspecified operations keep the default table. */
 export function policyFromJson(json: unknown, label: string): Policy {
   const parsed = policyFileSchema.safeParse(json);

@@ -58,9 +58,6 @@ export const ACTIONS: Readonly<Record<Action, ActionRule>> = {
   replace: { operation: 'update', description: 'replace a relationship' },
 };
 
-/** Every action, in the table's order. */
-export const ALL_ACTIONS = Object.keys(ACTIONS) as readonly Action[];
-
 /** The operation the policy is asked for before `action`. */
 export function operationFor(action: Action): Operation {
   return ACTIONS[action].operation;
@@ -68,10 +65,6 @@ export function operationFor(action: Action): Operation {
 
 export function isAction(value: unknown): value is Action {
   return typeof value === 'string' && Object.hasOwn(ACTIONS, value);
-}
-
-export function isOperation(value: unknown): value is Operation {
-  return typeof value === 'string' && (OPERATIONS as readonly string[]).includes(value);
 }
 
 /** The write kinds' operations (a view of ACTIONS, for callers that only write). */

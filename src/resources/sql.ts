@@ -117,5 +117,3 @@ export class ResourceStore {
     return rows.map((r) => r.id);
   }
 }
-
-export type Stores = Readonly<Record<ResourceName, ResourceStore>>;
