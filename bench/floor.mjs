@@ -72,13 +72,13 @@ export function floorHandler(pool, publicUrl) {
       const at = (n) => {
         const u = new URL(url);
         u.searchParams.set('page[number]', String(n));
-        return `${publicUrl}${u.pathname}${u.search}`.replace(/%5B/g, '[').replace(/%5D/g, ']');
+        return `${publicUrl}${u.pathname}${u.search}`; // brackets percent-encoded, as the server's links are (RFC 3986)
       };
       const body = JSON.stringify({
         jsonapi: { version: '1.1' },
         data,
         included,
-        links: { self: `${publicUrl}${url.pathname}${url.search}`, first: at(1), last: at(pages), prev: number > 1 ? at(Math.min(number - 1, pages)) : null, next: number < pages ? at(number + 1) : null },
+        links: { self: `${publicUrl}${url.pathname}${url.search.replace(/\[/g, '%5B').replace(/\]/g, '%5D')}`, first: at(1), last: at(pages), prev: number > 1 ? at(Math.min(number - 1, pages)) : null, next: number < pages ? at(number + 1) : null },
         meta: { pagination: { page: number, pages, count: total } },
       });
       res.writeHead(200, { 'Content-Type': 'application/vnd.api+json', 'Content-Length': Buffer.byteLength(body) });
