@@ -2,7 +2,7 @@
 // their translation into a Prisma `where` / `orderBy`.
 import { ValidationError, type Problem } from '../errors.js';
 import { textOnlyLookups, type AttributeDescription, type Lookup, type ResourceDescription } from './description.js';
-import { defaultRegexLimits, screenRegex } from './regex-screen.js';
+import { screenRegexFilter, type RegexAllowance } from './regex-screen.js';
 import { resources } from './registry.js';
 import { filterValueProblem, searchWords } from './list-policy.js';
 import { coerceFilterValue, nullCharacters } from './validation.js';
@@ -89,10 +89,15 @@ function condition(lookup: Lookup, value: unknown): Record<string, unknown> {
   }
 }
 
-export async function buildWhere(description: ResourceDescription, query: ListQuery, regex: RegexLookup): Promise<Where> {
+/**
+ * The `where` of a list query. Regex filters are screened against `allowance`,
+ * their request's regex budget (regex-screen.ts), and run only once every
+ * filter has passed: a refused request costs the database nothing.
+ */
+export async function buildWhere(description: ResourceDescription, query: ListQuery, regex: RegexLookup, allowance: RegexAllowance): Promise<Where> {
   const problems: Problem[] = [];
   const and: Where[] = [];
-  let regexSpent = 0; // the regex filters of one query share one budget
+  const regexes: { filter: FieldFilter; resolved: ResolvedPath; pattern: string }[] = [];
   for (const filter of query.filters ?? []) {
     const source = { kind: 'filter' as const, name: `${filter.path}.${filter.lookup}` };
     const allowed = description.filters.find((f) => f.path === filter.path);
@@ -120,12 +125,9 @@ export async function buildWhere(description: ResourceDescription, query: ListQu
       if (filter.lookup === 'regex') {
         const pattern = String(filter.value);
         // Before any database sees it: compiling some patterns takes seconds (see regex-screen.ts).
-        const screened = screenRegex(pattern, defaultRegexLimits, regexSpent);
-        if (screened.refusal) throw new ValidationError(screened.refusal, source);
-        regexSpent += screened.cost;
-        const column = resolved.attribute === 'id' ? 'id' : resolved.attribute.column;
-        const ids = await regex(resolved.leaf.table, column, pattern, filter);
-        and.push(nest(resolved.hops, { id: { in: ids } }));
+        const refusal = screenRegexFilter(pattern, allowance);
+        if (refusal) throw new ValidationError(refusal, source);
+        regexes.push({ filter, resolved, pattern });
         continue;
       }
       const values = Array.isArray(filter.value) ? filter.value : [filter.value];
@@ -149,6 +151,16 @@ export async function buildWhere(description: ResourceDescription, query: ListQu
           return nest(resolved.hops, { [field]: { contains: word, mode: 'insensitive' } });
         }),
       });
+    }
+  }
+  if (problems.length) throw new ValidationError(problems);
+  for (const { filter, resolved, pattern } of regexes) {
+    const column = resolved.attribute === 'id' ? 'id' : resolved.attribute.column;
+    try {
+      and.push(nest(resolved.hops, { id: { in: await regex(resolved.leaf.table, column, pattern, filter) } }));
+    } catch (error) {
+      if (error instanceof ValidationError) problems.push(...error.problems);
+      else throw error;
     }
   }
   if (problems.length) throw new ValidationError(problems);

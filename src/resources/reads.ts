@@ -7,6 +7,7 @@ import { mapDatabaseError } from './database-errors.js';
 import { pageNumberOffset, pageOffset, pageSize, refuse, type ListOptions } from './list-policy.js';
 import { operationFor } from './operations.js';
 import { buildOrderBy, buildWhere, type FieldFilter, type ListQuery, type Where } from './query.js';
+import { regexAllowance } from './regex-screen.js';
 import type { RequestContext } from './request-context.js';
 import type { Linkage, ResourceStore, Row } from './sql.js';
 import { fieldMessages, isUuid } from './validation.js';
@@ -65,9 +66,14 @@ export class ResourceReads {
     return rel;
   }
 
-  /** The `where` of a list: filters and search, optionally within one parent's relationship. */
-  async where(query: ListQuery, within?: Where): Promise<Where> {
-    const where = await buildWhere(this.store.description, query, (table, column, pattern, filter) => this.regexIds(table, column, pattern, filter));
+  /**
+   * The `where` of a list: filters and search, optionally within one parent's
+   * relationship. Its regex filters draw on the regex budget of `ctx`'s
+   * request, which every list of the request shares.
+   */
+  async where(ctx: RequestContext, query: ListQuery, within?: Where): Promise<Where> {
+    const lookup = (table: string, column: string, pattern: string, filter: FieldFilter) => this.regexIds(table, column, pattern, filter);
+    const where = await buildWhere(this.store.description, query, lookup, regexAllowance(ctx));
     return within ? { AND: [where, within] } : where;
   }
 
@@ -81,7 +87,7 @@ export class ResourceReads {
         ? pageNumberOffset(query.page, limit, { kind: 'page', name: 'page' }, problems)
         : pageOffset(query.offset, { kind: 'page', name: 'offset' }, problems);
     refuse(problems);
-    const where = await this.where(query, call.within);
+    const where = await this.where(ctx, query, call.within);
     const orderBy = buildOrderBy(this.store.description, query.sort);
     const { delegate } = this.store;
     return this.store.run(async () => {
@@ -102,7 +108,7 @@ export class ResourceReads {
     const rows = call.rows === 0 ? 0 : pageSize(call.rows, { kind: 'page', name: 'limit' }, problems);
     const offset = call.from === 'start' ? pageOffset(call.offset, { kind: 'page', name: 'offset' }, problems) : 0;
     refuse(problems);
-    const where = await this.where(query);
+    const where = await this.where(ctx, query);
     const orderBy = buildOrderBy(this.store.description, query.sort);
     const take = rows + (call.ahead ? 1 : 0);
     const { delegate } = this.store;
@@ -145,7 +151,7 @@ export class ResourceReads {
     const ids = [...new Set(parentIds.filter(isUuid))];
     const result = new Map<string, Row[]>(ids.map((id) => [id, []]));
     if (!ids.length) return result;
-    const where = await this.reads(target).where(query, inverseCondition(inverse, ids));
+    const where = await this.reads(target).where(ctx, query, inverseCondition(inverse, ids));
     const orderBy = buildOrderBy(target.description, query.sort);
     const rows = await target.run(() =>
       target.delegate.findMany({

@@ -15,13 +15,37 @@ afterAll(async () => api?.stop());
 const coursesQuery = 'query ($f: CourseFilter) { courses(filter: $f, first: 100) { totalCount nodes { courseIdentifier courseName courseDescription } } }';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are read loosely
-async function gql(filter: unknown): Promise<{ status: number; body: any }> {
+async function graphql(query: string, variables: Record<string, unknown> = {}): Promise<{ status: number; body: any }> {
   const res = await fetch(`${api.server.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${api.token}` },
-    body: JSON.stringify({ query: coursesQuery, variables: { f: filter } }),
+    body: JSON.stringify({ query, variables }),
   });
   return { status: res.status, body: await res.json() };
+}
+
+const gql = (filter: unknown) => graphql(coursesQuery, { f: filter });
+
+/**
+ * Runs `burst` while probing /healthz one request after another (at least five
+ * times), and returns the burst's answers and the probes' latencies, sorted.
+ */
+async function whileProbing<T>(burst: () => Promise<T>): Promise<{ answers: T; latencies: number[] }> {
+  const latencies: number[] = [];
+  let burstDone = false;
+  const probe = (async () => {
+    while (!burstDone || latencies.length < 5) {
+      const started = performance.now();
+      const res = await fetch(`${api.server.url}/healthz`);
+      await res.text();
+      latencies.push(performance.now() - started);
+    }
+  })();
+  const answers = await burst().finally(() => {
+    burstDone = true;
+  });
+  await probe;
+  return { answers, latencies: latencies.sort((a, b) => a - b) };
 }
 
 const regexParam = (field: string, pattern: string) => `filter[${field}.regex]=${encodeURIComponent(pattern)}`;
@@ -33,6 +57,7 @@ describe('ordinary patterns still filter, through both doors', () => {
     ['course_description', 'courseDescription', '(a|b)+c', /(a|b)+c/],
     ['course_name', 'courseName', '(?i)^intro', /^intro/i],
     ['course_name', 'courseName', '[[:upper:]]{4}', /[A-Z]{4}/],
+    ['course_name', 'courseName', '(?i)^[a-zà-ÿ]+ to', /^[a-zà-ÿ]+ to/i],
   ];
   test.each(cases)('%s ~ %s', async (field, graphqlField, pattern, js) => {
     const all = await api.call('GET', '/v1/courses?page[size]=100');
@@ -98,7 +123,7 @@ describe('hostile patterns', () => {
   });
 
   test('the regex filters of one list share one budget', async () => {
-    // Each costs 960 of the 1,000 a list may spend on regular expressions: fine alone, refused together.
+    // Each costs 960 of the 1,000 a request may spend on regular expressions: fine alone, refused together.
     const [a, b] = ['(.{0,19}){0,5}x', '(.{0,19}){0,5}y'];
     expect((await api.call('GET', `/v1/courses?${regexParam('course_name', a)}`)).status).toBe(200);
     expect((await gql({ courseDescription: { regex: b } })).body.errors).toBeUndefined();
@@ -106,7 +131,7 @@ describe('hostile patterns', () => {
     expect(rest.status).toBe(400);
     expect(rest.body.errors).toHaveLength(1);
     expect(rest.body.errors[0].source.parameter).toMatch(/^filter\[course_(name|description)\.regex\]$/);
-    expect(rest.body.errors[0].detail).toMatch(/other regular expressions of this query already take 960/);
+    expect(rest.body.errors[0].detail).toMatch(/other regular expressions of this request already take 960/);
     const graph = await gql({ courseName: { regex: a }, courseDescription: { regex: b } });
     expect(graph.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: expect.stringMatching(/^filter\.course(Name|Description)\.regex$/) });
   });
@@ -129,5 +154,91 @@ describe('hostile patterns', () => {
       expect(graph.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.courseName.regex' });
       expect(graph.body.errors[0].message).toMatch(detail);
     }
+  });
+});
+
+// The red team's finding: under (?i) PostgreSQL expands a bracket range one
+// code point at a time (regc_locale.c, range()), so `[!-U+10FFFF]`, six
+// characters, takes ~25 ms to compile on PGlite and 32 of them 0.5-1 s. Each
+// pattern is distinct (a different leading character), as PostgreSQL caches
+// compiled expressions by their text.
+const fullRange = '[!-\u{10FFFF}]';
+const caseInsensitiveRanges = (n: number, ranges = 32) => `(?i)${String.fromCodePoint(0x4e00 + n)}${fullRange.repeat(ranges)}`;
+const restRegexFields = ['subject_area_code', 'course_name', 'course_description', 'course_identifier', 'course_number', 'school_bulletin_prefix_code', 'course_terms.term_identifier'];
+const graphqlRegexFields = ['subjectAreaCode', 'courseName', 'courseDescription', 'courseIdentifier', 'courseNumber', 'schoolBulletinPrefixCode'];
+
+describe('one request, one budget', () => {
+  // Unscreened, each attack below holds PGlite (the server's own thread) for
+  // seconds, so a probe of /healthz waits that long. Screened, a probe is a
+  // few milliseconds; a loaded 2-core machine may still delay one probe, so the
+  // median carries the 100 ms bound and the slowest one 1 s.
+  const expectResponsive = (latencies: number[]) => {
+    expect(latencies[Math.floor(latencies.length / 2)]).toBeLessThan(100);
+    expect(latencies[latencies.length - 1]).toBeLessThan(1_000);
+  };
+
+  test("JSON:API: the red team's seven case-insensitive range filters are refused, each naming its parameter, while /healthz keeps answering", async () => {
+    const query = restRegexFields.map((field, i) => regexParam(field, caseInsensitiveRanges(i))).join('&');
+    const { answers: rest, latencies } = await whileProbing(() => api.call('GET', `/v1/courses?${query}`));
+    expect(rest.status).toBe(400);
+    expect(rest.body.errors.map((e: { source: { parameter: string } }) => e.source.parameter).sort()).toEqual(restRegexFields.map((f) => `filter[${f}.regex]`).sort());
+    for (const error of rest.body.errors) expect(error.detail).toMatch(/case-insensitive/);
+    expectResponsive(latencies);
+  });
+
+  test("GraphQL: the red team's 15 aliases × 7 case-insensitive range filters are refused, naming the arguments, while /healthz keeps answering", async () => {
+    // The attack's shape with 4 full ranges per pattern instead of 32: refused
+    // alike, and unscreened it costs ~10 s instead of ~70 s.
+    let n = 100;
+    const pattern = () => JSON.stringify(caseInsensitiveRanges(n++, 4));
+    const aliases = Array.from({ length: 15 }, (_, i) => {
+      const filter = graphqlRegexFields.map((f) => `${f}: {regex: ${pattern()}}`).join(', ') + `, courseTerms: {termIdentifier: {regex: ${pattern()}}}`;
+      return `a${i}: courses(first: 1, filter: {${filter}}) { totalCount }`;
+    });
+    const { answers: graph, latencies } = await whileProbing(() => graphql(`{ ${aliases.join('\n')} }`));
+    // The lists are non-null: the first refusal nulls the whole answer (GraphQL spec §6.4.4), so at least one is reported.
+    expect(graph.body.data).toBeNull();
+    expect(graph.body.errors.length).toBeGreaterThan(0);
+    for (const error of graph.body.errors) {
+      expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: expect.stringMatching(/^filter\.(\w+|courseTerms\.termIdentifier)\.regex$/) });
+    }
+    expect(graph.body.errors.map((e: { message: string }) => e.message).join('\n')).toMatch(/case-insensitive/);
+    expectResponsive(latencies);
+  });
+
+  test('GraphQL: the lists of one request (aliases) share one regex budget', async () => {
+    // (.{0,9}){0,5} costs 460 of the 1,000 a request may spend: two fit, the third does not.
+    const aliases = [0, 1, 2].map((i) => `a${i}: courses(first: 1, filter: {courseName: {regex: ${JSON.stringify(`(.{0,9}){0,5}${i}`)}}}) { totalCount }`);
+    const alone = await graphql(`{ ${aliases[2]} }`);
+    expect(alone.body.errors).toBeUndefined();
+    const graph = await graphql(`{ ${aliases.join('\n')} }`);
+    expect(graph.body.errors).toHaveLength(1);
+    expect(graph.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.courseName.regex' });
+    expect(graph.body.errors[0].message).toMatch(/other regular expressions of this request already take 920/);
+  });
+
+  test('GraphQL: a nested list shares the budget of the list it is nested in', async () => {
+    // 950 on the root list (it matches every course), 460 on the nested one.
+    const query = `{ courses(first: 3, filter: {courseName: {regex: "(.{0,19}){0,5}"}}) { nodes { courseTerms(filter: {termIdentifier: {regex: "(.{0,9}){0,5}q"}}) { totalCount } } } }`;
+    const nestedAlone = await graphql(`{ courses(first: 3) { nodes { courseTerms(filter: {termIdentifier: {regex: "(.{0,9}){0,5}q"}}) { totalCount } } } }`);
+    expect(nestedAlone.body.errors).toBeUndefined();
+    expect(nestedAlone.body.data.courses.nodes.length).toBeGreaterThan(0);
+    const graph = await graphql(query);
+    expect(graph.body.errors?.length).toBeGreaterThan(0);
+    for (const error of graph.body.errors) {
+      expect(error.path).toEqual(['courses', 'nodes', expect.any(Number), 'courseTerms']);
+      expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.termIdentifier.regex' });
+      expect(error.message).toMatch(/other regular expressions of this request already take 950/);
+    }
+  });
+
+  test('a request may have at most 10 regex filters, however cheap', async () => {
+    const aliases = Array.from({ length: 11 }, (_, i) => `a${i}: courses(first: 1, filter: {courseName: {regex: "^Intro${i}"}}) { totalCount }`);
+    const ten = await graphql(`{ ${aliases.slice(0, 10).join('\n')} }`);
+    expect(ten.body.errors).toBeUndefined();
+    const eleven = await graphql(`{ ${aliases.join('\n')} }`);
+    expect(eleven.body.errors).toHaveLength(1);
+    expect(eleven.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.courseName.regex' });
+    expect(eleven.body.errors[0].message).toMatch(/at most 10 regular-expression filters/);
   });
 });
