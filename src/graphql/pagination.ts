@@ -5,8 +5,6 @@
 import { ValidationError, type Problem } from '../errors.js';
 import { DEFAULT_PAGE_SIZE, pageOffset, pageSize } from '../resources/list-policy.js';
 
-/** The list policy's page sizes, as the GraphQL limits (./limits/) count them. */
-export { DEFAULT_PAGE_SIZE as defaultPageSize, MAX_PAGE_SIZE as maxPageSize } from '../resources/list-policy.js';
 
 export interface PageArgs {
   first?: number | null;

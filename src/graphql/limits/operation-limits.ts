@@ -19,6 +19,7 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
+import { GRAPHQL_CODES } from '../codes.js';
 import { coerceVariables, DocumentMeasure, fragmentsOf, type Measure } from './operation-measure.js';
 
 export interface OperationLimits {
@@ -32,7 +33,7 @@ export interface OperationLimits {
 
 /** Refusals are validation failures: HTTP 400, code GRAPHQL_VALIDATION_FAILED. */
 function refusal(message: string, operation: OperationDefinitionNode | undefined, extensions: Record<string, unknown>): GraphQLError {
-  return new GraphQLError(message, { nodes: operation, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 }, ...extensions } });
+  return new GraphQLError(message, { nodes: operation, extensions: { code: GRAPHQL_CODES.validationFailed, http: { status: 400 }, ...extensions } });
 }
 
 /** Limits that do not depend on variables. */

@@ -41,7 +41,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { defaultPageSize, maxPageSize } from '../pagination.js';
+import { DEFAULT_PAGE_SIZE as defaultPageSize, MAX_PAGE_SIZE as maxPageSize } from '../../resources/list-policy.js';
 
 export interface Measure {
   depth: number;
