@@ -5,7 +5,6 @@
 import { ValidationError, type Problem } from '../errors.js';
 import { DEFAULT_PAGE_SIZE, pageOffset, pageSize } from '../resources/list-policy.js';
 
-
 export interface PageArgs {
   first?: number | null;
   after?: string | null;
