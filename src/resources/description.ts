@@ -8,6 +8,7 @@
 // inverse side) is read from Prisma's metadata (schema-check.ts), and the
 // result is checked against it at start-up.
 import type { Prisma } from '../generated/prisma/client.js';
+import type { AttributeFacts } from './prisma-metadata.js';
 
 /** A model of prisma/schema.prisma. */
 export type ModelName = Prisma.ModelName;
@@ -36,21 +37,7 @@ export interface AttributeDefinition {
 }
 
 /** An attribute as the services and doors see it: the definition and Prisma's facts. */
-export interface AttributeDescription extends AttributeDefinition {
-  type: AttributeType;
-  /** The SQL column (Prisma's @map, else the field). */
-  column: string;
-  /** From @db.VarChar(n) / @db.Char(n). */
-  maxLength?: number;
-  /** The enum's values, in schema order. */
-  enumValues?: readonly string[];
-  /** Must be given on create: not optional in Prisma and no @default. */
-  required: boolean;
-  /** Optional in Prisma (`String?`). */
-  nullable: boolean;
-  /** @unique: a duplicate is a conflict naming this field. */
-  unique: boolean;
-}
+export interface AttributeDescription extends AttributeDefinition, AttributeFacts {}
 
 /** A relationship as a description file states it. */
 export interface RelationshipDefinition {

@@ -55,11 +55,17 @@ export function schemaType(field: PrismaField): string {
 /** The facts of an attribute Prisma states, or why the API cannot serve the field. */
 export interface AttributeFacts {
   type: AttributeType;
+  /** The SQL column (Prisma's @map, else the field). */
   column: string;
+  /** From @db.VarChar(n) / @db.Char(n). */
   maxLength?: number;
+  /** The enum's values, in schema order. */
   enumValues?: readonly string[];
+  /** Must be given on create: not optional in Prisma and no @default. */
   required: boolean;
+  /** Optional in Prisma (`String?`). */
   nullable: boolean;
+  /** @unique: a duplicate is a conflict naming this field. */
   unique: boolean;
 }
 
