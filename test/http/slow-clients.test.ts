@@ -55,6 +55,17 @@ function statusLines(received: string): string[] {
   return received.match(/HTTP\/1\.1 \d{3}/g) ?? [];
 }
 
+/** GET /healthz on a new connection once a slot frees up: the server notices a close asynchronously, so retry briefly. */
+async function healthOnceFreed(url: string, localAddress?: string): Promise<SocketResult> {
+  let again: SocketResult | undefined;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    again = await rawConnection(url, (s) => s.write('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'), 10_000, localAddress);
+    if (again.received) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return again!;
+}
+
 // Small settings so the test runs in seconds. The bounds below leave seconds
 // of headroom for a loaded machine: what they tell apart is "the small
 // setting applied" from "Node's defaults applied" (60 s headers, 300 s request).
@@ -141,14 +152,7 @@ test('connections past HTTP_MAX_CONNECTIONS are refused; a freed slot is usable 
     expect(extra.received).toBe('');
 
     open.pop()!.destroy();
-    // The server notices the close asynchronously: retry briefly.
-    let again: SocketResult | undefined;
-    for (let attempt = 0; attempt < 50; attempt++) {
-      again = await rawConnection(server.url, (s) => s.write('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'), 10_000);
-      if (again.received) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(statusLines(again!.received)).toEqual(['HTTP/1.1 200']);
+    expect(statusLines((await healthOnceFreed(server.url)).received)).toEqual(['HTTP/1.1 200']);
   } finally {
     for (const s of open) s.destroy();
     await server.stop();
@@ -234,14 +238,7 @@ test('one address holds at most HTTP_MAX_CONNECTIONS_PER_ADDRESS connections; ot
     expect(statusLines(other.received)).toEqual(['HTTP/1.1 200']);
 
     open.pop()!.destroy();
-    // The server notices the close asynchronously: retry briefly.
-    let again: SocketResult | undefined;
-    for (let attempt = 0; attempt < 50; attempt++) {
-      again = await rawConnection(server.url, request, 10_000, '127.0.0.1');
-      if (again.received) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(statusLines(again!.received)).toEqual(['HTTP/1.1 200']);
+    expect(statusLines((await healthOnceFreed(server.url, '127.0.0.1')).received)).toEqual(['HTTP/1.1 200']);
   } finally {
     for (const s of open) s.destroy();
     await server.stop();
