@@ -2,6 +2,7 @@
 // operation, and the name its writes record. The auth context builder
 // (src/auth/context.ts) implements it for requests; systemContext for trusted
 // in-process callers.
+import type { Prisma } from '../db/database.js';
 import type { Operation } from './operations.js';
 
 export interface RequestContext {
@@ -11,6 +12,13 @@ export interface RequestContext {
   can(operation: Operation): boolean;
   /** What lastModUserName records for this caller's writes. */
   readonly actorName: string | null;
+  /**
+   * Where this caller's reads go: a read replica, or the primary when the
+   * caller wrote recently (read-your-writes). Unset: the services' own client.
+   */
+  readonly reader?: Prisma;
+  /** Called by the services after a write of this caller has been stored (read-your-writes). */
+  wrote?(): void;
 }
 
 /** For trusted in-process callers (demo data loader, import command, the services' own look-ups). */
