@@ -109,6 +109,8 @@ export function checkDescriptions(descriptions: readonly ResourceDescription[], 
   const problems: string[] = [];
   const byName = new Map(descriptions.map((d) => [d.name, d]));
   for (const m of dm.models) {
+    // A model documented `/// @internal` is storage of the server itself (the built-in authorization server's), not a resource.
+    if (m.documentation?.startsWith('@internal')) continue;
     const described = descriptions.filter((d) => d.prismaModel === m.name);
     if (!described.length) problems.push(`model ${m.name}: no description; add one in src/resources/descriptions/ (see docs/adding-a-resource.md).`);
     if (described.length > 1) problems.push(`model ${m.name}: described more than once (${described.map((d) => d.type).join(', ')}).`);
