@@ -1,5 +1,5 @@
 // The floor: a bare node:http + pg server that answers
-// GET /v1/courses?include=course_terms&page[number]=N&page[size]=M with the same
+// GET /v1/courses?include=course_terms&page[number]=N&page[size]=M[&sort=course_identifier] with the same
 // JSON:API document as the real server, from two hand-written queries, with no
 // framework and no auth. What the real server costs is measured against it.
 //
@@ -25,7 +25,11 @@ function attributes(row, plan) {
   return out;
 }
 
-const COURSES_SQL = `SELECT *, count(*) OVER () AS total FROM course ORDER BY id LIMIT $1 OFFSET $2`;
+// By id, or by course_identifier (sort=course_identifier), as the server sorts.
+const COURSES_SQL = {
+  id: `SELECT *, count(*) OVER () AS total FROM course ORDER BY id LIMIT $1 OFFSET $2`,
+  course_identifier: `SELECT *, count(*) OVER () AS total FROM course ORDER BY course_identifier, id LIMIT $1 OFFSET $2`,
+};
 const TERMS_SQL = `SELECT t.*,
     ARRAY(SELECT "B" FROM "_course_term_instructors" WHERE "A" = t.id ORDER BY "B") AS instructor_ids,
     ARRAY(SELECT g.id FROM grade g WHERE g.course_term_id = t.id ORDER BY g.id) AS grade_ids
@@ -43,7 +47,12 @@ export function floorHandler(pool, publicUrl) {
       }
       const size = Math.min(Number(url.searchParams.get('page[size]') ?? 10), 100);
       const number = Number(url.searchParams.get('page[number]') ?? 1);
-      const courses = (await pool.query({ name: 'floor-courses', text: COURSES_SQL, values: [size, (number - 1) * size] })).rows;
+      const sort = url.searchParams.get('sort') ?? 'id';
+      if (!Object.hasOwn(COURSES_SQL, sort)) {
+        res.writeHead(400).end(`the floor sorts by id or course_identifier, not ${sort}`);
+        return;
+      }
+      const courses = (await pool.query({ name: `floor-courses-${sort}`, text: COURSES_SQL[sort], values: [size, (number - 1) * size] })).rows;
       const total = courses.length ? Number(courses[0].total) : 0;
       const terms = courses.length ? (await pool.query({ name: 'floor-terms', text: TERMS_SQL, values: [courses.map((c) => c.id)] })).rows : [];
       const termsByCourse = new Map(courses.map((c) => [c.id, []]));
