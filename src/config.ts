@@ -127,6 +127,16 @@ const envSchema = z.object({
   GRAPHQL_MAX_DEPTH: int(8, 1, 100),
   GRAPHQL_MAX_COST: int(5_000, 10, 1_000_000),
   GRAPHQL_MAX_ALIASES: int(15, 1, 1_000),
+
+  /** Prometheus metrics at /metrics on this port (src/observability/metrics.ts); unset: no metrics. */
+  METRICS_PORT: int(0, 0, 65_535).optional(),
+  METRICS_HOST: z.string().optional(),
+  /** Traces: GraphQL resolver spans only for resolvers slower than this (src/observability/graphql.ts). */
+  OTEL_RESOLVER_SPAN_MIN_MS: int(10, 0, 600_000),
+  /** The audit trail (src/resources/audit.ts): to the log, and optionally to the audit_event table. */
+  AUDIT_LOG: flag(true),
+  AUDIT_TABLE: flag(false),
+  AUDIT_RETENTION_DAYS: int(90, 0, 36_500),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -212,6 +222,10 @@ export interface Config {
   /** Requests and GraphQL cost per minute per caller, through both doors; 0: no budget. */
   budget: { requestsPerMinute: number; costPerMinute: number };
   graphql: { introspection: boolean; maxDepth: number; maxCost: number; maxAliases: number };
+  /** Prometheus metrics (a port of their own, never the public one) and trace settings (docs/operations.md). */
+  observability: { metricsPort?: number; metricsHost?: string; resolverSpanMinMs: number };
+  /** Audit events of writes: to the log and/or the audit_event table, kept retentionDays (0: forever). */
+  audit: { log: boolean; table: boolean; retentionDays: number };
 }
 
 export class ConfigError extends Error {
@@ -310,5 +324,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxCost: e.GRAPHQL_MAX_COST,
       maxAliases: e.GRAPHQL_MAX_ALIASES,
     },
+    observability: { metricsPort: e.METRICS_PORT, metricsHost: e.METRICS_HOST ?? e.HOST, resolverSpanMinMs: e.OTEL_RESOLVER_SPAN_MIN_MS },
+    audit: { log: e.AUDIT_LOG, table: e.AUDIT_TABLE, retentionDays: e.AUDIT_RETENTION_DAYS },
   };
 }

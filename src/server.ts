@@ -10,12 +10,15 @@ import { loadDemoDataIfEmpty } from './resources/demo-data.js';
 import { createApp, type AppHandle } from './http/app.js';
 import { createLogger, type Logger } from './http/logger.js';
 import { assertResourcesMatchSchema } from './resources/registry.js';
+import { startObservability } from './observability/start.js';
 
 export interface RunningServer {
   url: string;
   server: Server;
   db: Database;
   logger: Logger;
+  /** /metrics on METRICS_PORT, when set. */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -174,9 +177,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const { port } = server.address() as AddressInfo;
   const publicUrl = config.publicUrl.replace(`:${config.port}`, `:${port}`);
   let app: AppHandle;
+  // Metrics (METRICS_PORT) and the audit trail's table retention: before the app, whose middleware they shape.
+  let observability: Awaited<ReturnType<typeof startObservability>> | undefined;
   try {
+    observability = await startObservability({ config, db, logger });
     app = await createApp({ config, db, logger, publicUrl });
   } catch (error) {
+    await observability?.close();
     stopSendTimeout();
     await new Promise((resolve) => server.close(resolve));
     if (ownsDb) await db.close();
@@ -197,9 +204,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       clearTimeout(timer);
       stopSendTimeout();
       await app.close();
+      await observability?.close();
       if (ownsDb) await db.close();
     })());
 
   logger.info({ url: publicUrl, database: db.kind }, 'listening');
-  return { url: publicUrl, server, db, logger, close };
+  return { url: publicUrl, server, db, logger, metricsUrl: observability.metricsUrl, close };
 }

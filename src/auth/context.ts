@@ -17,6 +17,8 @@ import { principalFromClaims } from './principal.js';
 import { TokenRejected, UpstreamUnavailable } from './problems.js';
 import { TokenCache, tokenKey } from './token-cache.js';
 import { issuerLabel, trustedIssuers } from './issuers.js';
+import { countToken } from '../observability/metrics.js';
+import type { AuditTrail } from '../resources/audit.js';
 
 /** Longer tokens are refused before any parsing or network call. */
 export const MAX_TOKEN_LENGTH = 8 * 1024;
@@ -37,6 +39,8 @@ export interface ContextBuilderOptions {
    * jose's own JWKS cache (10 min) already lets through for longer. Default 60 s.
    */
   verifiedTokenCacheS?: number;
+  /** Where every write of a request built here records its audit event (src/resources/audit.ts). */
+  audit?: AuditTrail;
 }
 
 export interface BuildableRequest {
@@ -45,6 +49,8 @@ export interface BuildableRequest {
   query?: unknown;
   body?: unknown;
   method?: string;
+  /** The request's id (pino-http's), for the audit events of its writes. */
+  id?: unknown;
   /** The caller's address and the response: for wrappers such as the API budget (src/http/budget.ts), unused here. */
   ip?: string;
   res?: Pick<import('node:http').ServerResponse, 'setHeader' | 'getHeader' | 'headersSent'>;
@@ -85,31 +91,31 @@ function looksLikeJws(token: string): { iss: unknown } | undefined {
 }
 
 export function contextFor(principal: Principal | null, policy: Policy, realm: string, issuerLabel?: string): RequestContext {
+  /** The policy's refusal of an operation, or undefined when it is allowed. */
+  const refusalOf = (operation: Operation): Error | undefined => {
+    if (!principal) {
+      // RFC 6750 §3.1: a request without credentials gets a bare challenge.
+      // Only an operation the policy opens to everyone (an empty scope set) passes.
+      const rules = policy.rules;
+      const open = rules.operations[operation].some((s) => s.length === 0) && !rules.alsoRequired.user && !rules.alsoRequired.client && !rules.groups;
+      return open ? undefined : new UnauthenticatedError(realm);
+    }
+    const decision = policy.decide(principal, operation);
+    if (decision.allowed) return undefined;
+    if (decision.reason === 'scope') return new InsufficientScopeError(decision.scope, operation, realm);
+    return new ForbiddenClaimError(decision.detail);
+  };
   const context: RequestContext = {
     principal,
     actorName: actorName(principal, issuerLabel),
-    can(operation: Operation) {
-      // One decision, whichever way it is asked.
-      try {
-        context.authorize(operation);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    // One decision, whichever way it is asked.
+    can: (operation: Operation) => !refusalOf(operation),
     authorize(operation: Operation) {
-      if (!principal) {
-        // RFC 6750 §3.1: a request without credentials gets a bare challenge.
-        // Only an operation the policy opens to everyone (an empty scope set) passes.
-        const rules = policy.rules;
-        const open = rules.operations[operation].some((s) => s.length === 0) && !rules.alsoRequired.user && !rules.alsoRequired.client && !rules.groups;
-        if (open) return;
-        throw new UnauthenticatedError(realm);
-      }
-      const decision = policy.decide(principal, operation);
-      if (decision.allowed) return;
-      if (decision.reason === 'scope') throw new InsufficientScopeError(decision.scope, operation, realm);
-      throw new ForbiddenClaimError(decision.detail);
+      const refusal = refusalOf(operation);
+      if (!refusal) return;
+      // Counted here, not in can(): a question is not a refusal.
+      if (principal) countToken(principal.issuer, refusal instanceof InsufficientScopeError ? 'insufficient_scope' : 'forbidden_claim');
+      throw refusal;
     },
   };
   return context;
@@ -171,11 +177,25 @@ export async function createContextBuilder(options: ContextBuilderOptions): Prom
   if (!issuers.length) log.warn('no trusted token issuer is configured: every bearer token will be refused');
   else log.info({ issuers: issuers.map((i) => i.issuer), introspection: introspectors.map((i) => i.introspector.url) }, 'trusted token issuers');
 
+  /** A trusted issuer's URL (a bounded set), as the metrics label a refused token; else "untrusted" or "opaque". */
+  function metricIssuer(token: string): string {
+    const jws = token.length <= MAX_TOKEN_LENGTH ? looksLikeJws(token) : undefined;
+    if (!jws) return introspectors.length ? 'opaque' : 'untrusted';
+    return typeof jws.iss === 'string' && byIssuer.has(jws.iss) ? jws.iss : 'untrusted';
+  }
+
+  /** The request's id and the audit trail, for the services' audit events of its writes. */
+  function withRequest(context: RequestContext, req: BuildableRequest): RequestContext {
+    if (!options.audit) return context;
+    const id = req.id;
+    return Object.assign(context, { auditTrail: options.audit, requestId: typeof id === 'string' || typeof id === 'number' ? String(id) : undefined });
+  }
+
   async function verifyJwtToken(token: string, key: string, iss: unknown): Promise<Verified> {
     // `iss` is read unverified only to pick the keys; the signature check below
     // then binds it (jose checks it equals the chosen issuer).
     const runtime = typeof iss === 'string' ? byIssuer.get(iss) : undefined;
-    if (!runtime) throw new TokenRejected('The access token comes from an untrusted issuer.');
+    if (!runtime) throw new TokenRejected('The access token comes from an untrusted issuer.', 'untrusted_issuer');
     const { payload } = await verifyJwt(token, runtime.issuer, runtime.keys, clockToleranceS);
     const verified = { principal: principalFromClaims(payload, runtime.issuer.issuer), policy: runtime.policy, label: runtime.label };
     if (verifiedCacheS > 0) {
@@ -205,11 +225,11 @@ export async function createContextBuilder(options: ContextBuilderOptions): Prom
       }
     }
     if (failure) throw failure;
-    throw new TokenRejected('The access token is not active.');
+    throw new TokenRejected('The access token is not active.', 'inactive');
   }
 
   async function verify(token: string): Promise<Verified> {
-    if (token.length > MAX_TOKEN_LENGTH) throw new TokenRejected('The access token is too long.');
+    if (token.length > MAX_TOKEN_LENGTH) throw new TokenRejected('The access token is too long.', 'malformed');
     const key = tokenKey(token);
     // The warm path: a JWT already verified, looked up before any decoding.
     const cached = verifiedJwts.get(key);
@@ -221,11 +241,13 @@ export async function createContextBuilder(options: ContextBuilderOptions): Prom
   return {
     async build(req) {
       const token = extractBearerToken(req, realm);
-      if (token === undefined) return contextFor(null, serverPolicy, realm);
+      if (token === undefined) return withRequest(contextFor(null, serverPolicy, realm), req);
       try {
         const { principal, policy, label } = await verify(token);
-        return contextFor(principal, policy, realm, label);
+        countToken(principal.issuer, 'accepted');
+        return withRequest(contextFor(principal, policy, realm, label), req);
       } catch (error) {
+        countToken(metricIssuer(token), error instanceof TokenRejected ? error.reason : error instanceof UpstreamUnavailable ? 'introspection_down' : 'invalid');
         if (error instanceof TokenRejected) {
           log.debug({ reason: error.description }, 'bearer token refused');
           throw new InvalidTokenError(error.description, realm);

@@ -2,7 +2,7 @@
 // the issuer's keys (src/auth/issuer-keys.ts).
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { TrustedIssuer } from './types.js';
-import { TokenRejected, UpstreamUnavailable } from './problems.js';
+import { TokenRejected, UpstreamUnavailable, type RejectionReason } from './problems.js';
 
 /** Asymmetric only: `none` and HS* (whose "secret" could be a public key) are never accepted. */
 export const ACCEPTED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
@@ -38,6 +38,19 @@ function describe(error: unknown): string {
   return 'The access token is malformed.';
 }
 
+function reasonOf(error: unknown): RejectionReason {
+  if (error instanceof errors.JWTExpired) return 'expired';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'aud') return 'wrong_audience';
+    if (error.claim === 'nbf') return 'not_yet_valid';
+    if (error.claim === 'iss') return 'untrusted_issuer';
+    return 'invalid';
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JOSEAlgNotAllowed) return 'bad_signature';
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return 'unknown_key';
+  return 'malformed';
+}
+
 export interface VerifiedJwt {
   payload: JWTPayload;
 }
@@ -60,11 +73,11 @@ export async function verifyJwt(
     // jose checks `iat` only against a maxTokenAge, which would also make it
     // required; a token claiming to be issued in the future (RFC 7519 §4.1.6) is refused here.
     if (typeof payload.iat === 'number' && payload.iat - clockToleranceS > Date.now() / 1000) {
-      throw new TokenRejected("The access token's issue time (iat) is in the future.");
+      throw new TokenRejected("The access token's issue time (iat) is in the future.", 'not_yet_valid');
     }
     return { payload };
   } catch (error) {
     if (error instanceof TokenRejected || error instanceof UpstreamUnavailable) throw error;
-    throw new TokenRejected(describe(error));
+    throw new TokenRejected(describe(error), reasonOf(error));
   }
 }

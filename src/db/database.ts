@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool as PgPool } from 'pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client.js';
 
@@ -37,8 +38,10 @@ export interface Database {
    * it held until that idle connection closes (and the next migration waiting).
    */
   migrationAdapterFactory: SqlMigrationAwareDriverAdapterFactory;
-  /** Called with the SQL of every query the client runs (tests count them). */
-  onQuery(listener: (sql: string) => void): () => void;
+  /** Called with the SQL of every query the client runs and its duration (tests count them; metrics time them). */
+  onQuery(listener: (sql: string, durationMs: number) => void): () => void;
+  /** PostgreSQL: the app pool's connections (for the pool gauges, src/observability/metrics.ts). */
+  poolState?(): { totalCount: number; idleCount: number; waitingCount: number };
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -47,9 +50,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (options.url) {
     // Sent in each connection's start-up packet, so it holds for every statement on it.
     const statementTimeout = options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {};
-    const adapterFactory = new PrismaPg({ connectionString: options.url, max: options.poolSize ?? 10, ...statementTimeout });
+    // A pool of our own (ended with the client) so that its state can be read.
+    const pool = new PgPool({ connectionString: options.url, max: options.poolSize ?? 10, ...statementTimeout });
+    const adapterFactory = new PrismaPg(pool, { disposeExternalPool: true });
     const migrationAdapterFactory = new PrismaPg({ connectionString: options.url, max: 1, idleTimeoutMillis: 1_000 });
-    return wrap('postgres', adapterFactory, migrationAdapterFactory, async () => {});
+    return { ...wrap('postgres', adapterFactory, migrationAdapterFactory, async () => {}), poolState: () => pool };
   }
   const dataDir = options.dataDir ?? './data';
   let pg: PGlite;
@@ -73,9 +78,9 @@ function wrap(
   closeDriver: () => Promise<void>,
 ): Database {
   const prisma = new PrismaClient({ adapter: adapterFactory, log: [{ emit: 'event', level: 'query' }] });
-  const listeners = new Set<(sql: string) => void>();
+  const listeners = new Set<(sql: string, durationMs: number) => void>();
   prisma.$on('query', (event) => {
-    for (const listener of listeners) listener(event.query);
+    for (const listener of listeners) listener(event.query, event.duration);
   });
   let closed = false;
   return {

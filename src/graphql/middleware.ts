@@ -26,6 +26,7 @@ import { assetRoute } from './playground/assets.js';
 import { playgroundPage } from './playground/page.js';
 import { graphqlSchema } from './schema.js';
 import { writeAuthorizationPlugin } from './write-authorization.js';
+import { observabilityPlugin } from '../observability/graphql.js';
 
 export interface GraphQLDoorOptions {
   services: Services;
@@ -99,6 +100,8 @@ export async function graphqlMiddleware(options: GraphQLDoorOptions): Promise<Ro
     plugins: [
       operationLimitsCheck.plugin,
       writeAuthorizationPlugin(),
+      // Operation metrics, refusals by limit, slow resolvers' spans (src/observability/graphql.ts).
+      observabilityPlugin({ resolverSpanMinMs: config.observability.resolverSpanMinMs }),
       ApolloServerPluginLandingPageDisabled(),
     ],
     formatError: formatError(logger, { hideSuggestions }),
@@ -125,7 +128,7 @@ export async function graphqlMiddleware(options: GraphQLDoorOptions): Promise<Ro
   // A request without a token goes on as anonymous; the policy decides per field.
   const caller: RequestHandler = async (req, res, next) => {
     try {
-      res.locals.auth = await auth.build({ headers: req.headers, rawHeaders: req.rawHeaders, query: req.query, method: req.method, ip: req.ip, res });
+      res.locals.auth = await auth.build({ headers: req.headers, rawHeaders: req.rawHeaders, query: req.query, method: req.method, ip: req.ip, res, id: req.id });
       next();
     } catch (error) {
       refuse(error, res, next);

@@ -16,6 +16,9 @@ import { OPERATIONS } from '../resources/operations.js';
 import { graphqlMiddleware } from '../graphql/middleware.js';
 import { openLimiterStore, type LimiterStore } from '../throttle/limiters.js';
 import { budgetedContextBuilder, createApiBudget } from './budget.js';
+import { metricsEnabled, requestMetrics } from '../observability/metrics.js';
+import { jsonapiRouteTemplate } from '../observability/routes.js';
+import { createAuditTrail } from '../resources/audit.js';
 
 export interface AppDeps {
   config: Config;
@@ -39,6 +42,8 @@ export async function createApp(deps: AppDeps): Promise<AppHandle> {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.set('etag', false); // the JSON:API door computes its own strong ETags
+  // Request durations by door and route template, when METRICS_PORT is set (src/observability/metrics.ts).
+  if (metricsEnabled()) app.use(requestMetrics(jsonapiRouteTemplate));
   app.use(
     pinoHttp({
       logger,
@@ -63,11 +68,14 @@ export async function createApp(deps: AppDeps): Promise<AppHandle> {
   app.use(healthRoutes(db));
   // The built-in authorization server (src/oauth; off in production): trusted like any outside issuer, via its JWKS.
   let budgetStore: LimiterStore | undefined;
+  let audit: ReturnType<typeof createAuditTrail>;
   const authorizationServer = await createAuthorizationServer({ config, logger, publicUrl: deps.publicUrl });
   try {
     if (authorizationServer) app.use('/oauth', authorizationServer.router);
     // The one token-verifying context builder (src/auth): passed to the JSON:API and GraphQL doors.
-    const verifier = await createContextBuilder({ config, logger, extraIssuers: authorizationServer ? [authorizationServer.trustedIssuer] : [] });
+    // Every write records an audit event on this trail (src/resources/audit.ts), attached to each request's context.
+    audit = createAuditTrail(config.audit, logger, db.prisma);
+    const verifier = await createContextBuilder({ config, logger, audit, extraIssuers: authorizationServer ? [authorizationServer.trustedIssuer] : [] });
     // The API-wide budget per caller (./budget.ts): spent once per request after authentication, and by GraphQL cost.
     budgetStore = config.budget.requestsPerMinute || config.budget.costPerMinute ? await openLimiterStore(config, logger) : undefined;
     const budget = createApiBudget(config.budget, budgetStore);
@@ -101,9 +109,11 @@ export async function createApp(deps: AppDeps): Promise<AppHandle> {
         auth.close?.();
         await budgetStore?.close();
         await authorizationServer?.close();
+        await audit?.close();
       },
     };
   } catch (error) {
+    await audit?.close();
     await budgetStore?.close();
     await authorizationServer?.close();
     throw error;

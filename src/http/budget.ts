@@ -14,6 +14,7 @@ import type { BuildableRequest, ContextBuilder } from '../auth/context.js';
 import { RateLimitedError } from '../auth/errors.js';
 import type { Principal, RequestContext } from '../auth/types.js';
 import { isRateLimited, retryAfterSeconds, type LimiterStore, type RateLimiterAbstract, type RateLimiterRes } from '../throttle/limiters.js';
+import { countThrottleHit } from '../observability/metrics.js';
 
 export type BudgetKind = 'requests' | 'cost';
 
@@ -81,6 +82,7 @@ export function createApiBudget(settings: BudgetSettings, store: LimiterStore | 
         const state = await entry.limiter.reward(key, Math.ceil(points)).catch(() => refusal);
         announce(res, kind, { remainingPoints: state.remainingPoints, msBeforeNext: refusal.msBeforeNext });
         const retryAfter = retryAfterSeconds(refusal);
+        countThrottleHit(kind === 'requests' ? 'api_requests' : 'graphql_cost');
         throw new RateLimitedError(
           kind === 'requests'
             ? `Too many requests: at most ${entry.quota} a minute are allowed for this caller; try again in ${retryAfter} s.`

@@ -6,6 +6,7 @@
 import { pino, type DestinationStream } from 'pino';
 import type { Logger } from '../logger.js';
 import { REDACTED, logSerializers } from './redact.js';
+import { currentTraceIds, tracingActive } from '../observability/tracing.js';
 
 /** The type lives at the top level (src/logger.ts); re-exported for the modules that import it from here. */
 export type { Logger };
@@ -17,6 +18,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   return pino(
     {
       level,
+      // With traces on, every line logged within a request carries its trace_id (and span_id).
+      ...(tracingActive() ? { mixin: () => currentTraceIds() ?? {} } : {}),
       serializers: logSerializers,
       redact: {
         paths: [

@@ -9,6 +9,7 @@ import type { Logger } from '../http/logger.js';
 import type { UserDirectory } from './accounts.js';
 import { consentPage, errorPage, signInPage } from './pages.js';
 import type { FailureThrottle } from './throttle.js';
+import { countThrottleHit } from '../observability/metrics.js';
 
 interface InteractionDeps {
   provider: Provider;
@@ -103,6 +104,7 @@ export function interactionRoutes({ provider, users, throttle, logger, basePath 
       // Refused before the password is looked at, so that a guesser learns nothing while blocked (RFC 6585 §4).
       const wait = await throttle.blockedFor(username, address);
       if (wait) {
+        countThrottleHit('oauth_sign_in_failures');
         res.set('Retry-After', String(wait));
         sendPage(res, 429, await again(`Too many failed sign-ins. Please try again in ${wait < 120 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`}.`));
         return;

@@ -4,6 +4,7 @@
 // storage and pages.
 import Provider, { errors, type Adapter, type ClientMetadata, type Configuration, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../http/logger.js';
+import { countGrant } from '../observability/metrics.js';
 import type { User, UserDirectory } from './accounts.js';
 import { GRANT_ID_CLAIM } from './introspection.js';
 import { errorPage, signOutPage, signedOutPage } from './pages.js';
@@ -184,5 +185,12 @@ export function createProvider(options: ProviderOptions): Provider {
   const provider = new Provider(options.issuer, configuration);
   provider.proxy = options.trustProxy;
   provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'authorization server error'));
+  // Token requests by grant type (src/observability/metrics.ts): the type is one of a fixed set, or "other".
+  const grantType = (ctx: KoaContextWithOIDC) => {
+    const type = ctx.oidc?.params?.grant_type;
+    return typeof type === 'string' ? type : 'unknown';
+  };
+  provider.on('grant.success', (ctx: KoaContextWithOIDC) => countGrant(grantType(ctx), 'issued'));
+  provider.on('grant.error', (ctx: KoaContextWithOIDC) => countGrant(grantType(ctx), 'refused'));
   return provider;
 }

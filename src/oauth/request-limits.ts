@@ -11,6 +11,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../http/logger.js';
 import { isRateLimited, retryAfterSeconds, type LimiterStore } from '../throttle/limiters.js';
+import { countThrottleHit } from '../observability/metrics.js';
 import { errorPage } from './pages.js';
 import { THROTTLED_ERROR } from './throttle.js';
 
@@ -63,6 +64,7 @@ export function authorizationRequestLimits({ limits, limiterStore, logger }: Dep
       } catch (error) {
         if (isRateLimited(error)) {
           const wait = retryAfterSeconds(error);
+          countThrottleHit('oauth_authorization_requests');
           res.set('Retry-After', String(wait));
           refuse(res, 429, THROTTLED_ERROR, `too many authorization requests from this address; try again in ${wait} s`);
           return;

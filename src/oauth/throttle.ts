@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../http/logger.js';
 import { isRateLimited, retryAfterSeconds, type LimiterStore, type RateLimiterAbstract } from '../throttle/limiters.js';
+import { countThrottleHit } from '../observability/metrics.js';
 
 export interface ThrottleSettings {
   /** Failures in a row for one name from one address. */
@@ -133,6 +134,7 @@ function claimedClientId(ctx: KoaContextWithOIDC): string | undefined {
 
 function refuse(ctx: KoaContextWithOIDC, retryAfterS: number): void {
   const error = new TooManyFailures(retryAfterS);
+  countThrottleHit('oauth_client_failures');
   ctx.status = 429;
   ctx.set('Retry-After', String(retryAfterS));
   ctx.remove('WWW-Authenticate');

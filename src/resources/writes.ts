@@ -25,6 +25,7 @@ import {
 import { systemContext, type RequestContext } from './request-context.js';
 import type { ResourceStore, Row } from './sql.js';
 import { checkAttributes, fieldMessages, isUuid } from './validation.js';
+import { audited, changedNames } from './audit.js';
 
 export interface WriteInput {
   /** Client-generated id (create only). */
@@ -72,7 +73,12 @@ export class ResourceWrites {
     return ctx.can(read) ? 'record' : 'identity';
   }
 
+  /** Each write records one audit event, whatever its outcome (./audit.ts). */
   async create(ctx: RequestContext, input: WriteInput): Promise<Row> {
+    return audited(ctx, this.store.description.type, 'create', input.id, changedNames(input), () => this.createRecord(ctx, input), (row) => row.id);
+  }
+
+  private async createRecord(ctx: RequestContext, input: WriteInput): Promise<Row> {
     ctx.authorize(operationFor('create'));
     const problems: Problem[] = [];
     if (input.id !== undefined && !isUuid(input.id)) problems.push({ detail: fieldMessages.invalidId, source: { kind: 'id' } });
@@ -86,8 +92,10 @@ export class ResourceWrites {
   }
 
   async update(ctx: RequestContext, id: string, input: WriteInput): Promise<Row> {
-    ctx.authorize(operationFor('update'));
-    return this.write(ctx, id, input);
+    return audited(ctx, this.store.description.type, 'update', id, changedNames(input), () => {
+      ctx.authorize(operationFor('update'));
+      return this.write(ctx, id, input);
+    });
   }
 
   /** An update the policy allowed (as `update`, or as `replace` of a relationship). */
@@ -110,15 +118,19 @@ export class ResourceWrites {
   }
 
   async delete(ctx: RequestContext, id: string): Promise<void> {
-    ctx.authorize(operationFor('delete'));
-    if (!isUuid(id)) throw notFound(this.store, id);
-    await this.store.run(() => this.store.delegate.delete({ where: { id } }));
+    return audited(ctx, this.store.description.type, 'delete', id, [], async () => {
+      ctx.authorize(operationFor('delete'));
+      if (!isUuid(id)) throw notFound(this.store, id);
+      await this.store.run(() => this.store.delegate.delete({ where: { id } }));
+    });
   }
 
   /** Replaces a to-one (id or null) or a to-many (ids) relationship. */
   async setRelationship(ctx: RequestContext, id: string, field: string, value: RelationshipValue): Promise<Row> {
-    ctx.authorize(operationFor('replace'));
-    return this.write(ctx, id, { relationships: { [field]: value } });
+    return audited(ctx, this.store.description.type, 'replace', id, [field], () => {
+      ctx.authorize(operationFor('replace'));
+      return this.write(ctx, id, { relationships: { [field]: value } });
+    });
   }
 
   /** Adds members to a to-many relationship (already present ones are kept once). */
@@ -132,6 +144,10 @@ export class ResourceWrites {
   }
 
   private async editMembers(ctx: RequestContext, id: string, field: string, ids: readonly string[], kind: 'add' | 'remove'): Promise<Row> {
+    return audited(ctx, this.store.description.type, kind, id, [field], () => this.changeMembers(ctx, id, field, ids, kind));
+  }
+
+  private async changeMembers(ctx: RequestContext, id: string, field: string, ids: readonly string[], kind: 'add' | 'remove'): Promise<Row> {
     ctx.authorize(operationFor(kind));
     const rel = this.store.relationship(field);
     if (!rel) throw notARelationship(this.store, field);

@@ -1,0 +1,184 @@
+// The audit trail: one structured event per write, emitted here and only here
+// (ResourceWrites calls `audited` around each write, so both doors, atomic
+// operations and the import, which all write through the services, are
+// covered). Who (issuer, subject, client), what (resource type, id, operation,
+// the names of the attributes and relationships written, never their values),
+// when, the request id and the outcome. The trail is the caller's context's
+// (the context builder attaches it, src/auth/context.ts): to the log by
+// default (AUDIT_LOG), and to the audit_event table with AUDIT_TABLE=1, pruned
+// after AUDIT_RETENTION_DAYS. docs/operations.md has the schema.
+import type { Prisma } from '../db/database.js';
+import type { Logger } from '../logger.js';
+import { ServiceError } from '../errors.js';
+import { countAuditEvent } from '../observability/metrics.js';
+import type { WriteKind } from './operations.js';
+import type { RequestContext } from './request-context.js';
+
+/** success, or why the write failed: a ServiceError's code (validation, not_found, conflict, forbidden, …) or error. */
+export type AuditOutcome = 'success' | ServiceError['code'] | 'error';
+
+export interface AuditEvent {
+  /** ISO 8601, when the write finished. */
+  time: string;
+  /** The request's id (X-Request-Id or the server's own), when the write came with a request. */
+  requestId: string | null;
+  actor: {
+    /** The token's issuer; null for an in-process caller (the import command, demo data). */
+    issuer: string | null;
+    subject: string | null;
+    client: string | null;
+  };
+  /** The JSON:API type, e.g. "courses". */
+  resource: string;
+  /** The record's id (for a create: the new record's, when it succeeded). */
+  id: string | null;
+  operation: WriteKind;
+  /** Names of the attributes and relationships written (never their values). */
+  changed: string[];
+  outcome: AuditOutcome;
+}
+
+export interface AuditTrail {
+  record(event: AuditEvent): void;
+}
+
+/** What the services read of a caller for its audit events (the auth context has them; src/auth/types.ts). */
+interface AuditedContext extends RequestContext {
+  readonly principal?: { issuer: string; subject: string; clientId?: string } | null;
+  readonly requestId?: string;
+  readonly auditTrail?: AuditTrail;
+}
+
+function outcomeOf(error: unknown): AuditOutcome {
+  return error instanceof ServiceError ? error.code : 'error';
+}
+
+/**
+ * Runs a write and records its event, success or failure, on the caller's
+ * trail. Without a trail (a caller that asked for none) it only runs it.
+ */
+export async function audited<T>(
+  ctx: RequestContext,
+  resource: string,
+  operation: WriteKind,
+  id: string | undefined,
+  changed: readonly string[],
+  write: () => Promise<T>,
+  idOf?: (result: T) => string | undefined,
+): Promise<T> {
+  const { auditTrail: trail, principal, requestId } = ctx as AuditedContext;
+  if (!trail) return write();
+  const event = (outcome: AuditOutcome, writtenId: string | undefined): AuditEvent => ({
+    time: new Date().toISOString(),
+    requestId: requestId ?? null,
+    actor: { issuer: principal?.issuer ?? null, subject: principal?.subject ?? null, client: principal?.clientId ?? null },
+    resource,
+    id: writtenId ?? null,
+    operation,
+    changed: [...changed],
+    outcome,
+  });
+  let result: T;
+  try {
+    result = await write();
+  } catch (error) {
+    trail.record(event(outcomeOf(error), id));
+    throw error;
+  }
+  trail.record(event('success', id ?? idOf?.(result)));
+  return result;
+}
+
+/** The names a write input touches: its attributes, relationships and nested creations, sorted. */
+export function changedNames(input: { attributes?: object; relationships?: object; created?: object }): string[] {
+  return [...Object.keys(input.attributes ?? {}), ...Object.keys(input.relationships ?? {}), ...Object.keys(input.created ?? {})].sort();
+}
+
+export interface AuditSettings {
+  log: boolean;
+  table: boolean;
+  /** Days an event is kept in the table; 0: forever. */
+  retentionDays: number;
+}
+
+export interface AuditTrailHandle extends AuditTrail {
+  /** Stops the retention pruning and waits for the table writes under way. */
+  close(): Promise<void>;
+}
+
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+/**
+ * The trail the server attaches to every request's context: log lines at info
+ * (`msg: "audit"`, the event under `audit`), and rows of audit_event. A row
+ * that cannot be written is logged, never fails the write it records.
+ */
+export function createAuditTrail(settings: AuditSettings, logger: Logger, prisma: Prisma): AuditTrailHandle | undefined {
+  if (!settings.log && !settings.table) return undefined;
+  const log = logger.child({ component: 'audit' });
+  const pending = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => {
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  };
+  let timer: NodeJS.Timeout | undefined;
+  if (settings.table && settings.retentionDays > 0) {
+    const prune = () =>
+      track(
+        prisma.auditEvent
+          .deleteMany({ where: { time: { lt: new Date(Date.now() - settings.retentionDays * 86_400_000) } } })
+          .catch((error: unknown) => log.warn({ reason: (error as Error).message }, 'audit events could not be pruned')),
+      );
+    prune();
+    timer = setInterval(prune, PRUNE_EVERY_MS).unref();
+  }
+  return {
+    record(event) {
+      countAuditEvent(event.resource, event.operation, event.outcome);
+      if (settings.log) log.info({ audit: event }, 'audit');
+      if (settings.table) {
+        track(
+          prisma.auditEvent
+            .create({
+              data: {
+                time: new Date(event.time),
+                requestId: event.requestId,
+                issuer: event.actor.issuer,
+                subject: event.actor.subject,
+                client: event.actor.client,
+                resource: event.resource,
+                resourceId: event.id,
+                operation: event.operation,
+                changed: event.changed,
+                outcome: event.outcome,
+              },
+            })
+            .catch((error: unknown) => log.error({ reason: (error as Error).message, audit: event }, 'audit event could not be stored')),
+        );
+      }
+    },
+    async close() {
+      if (timer) clearInterval(timer);
+      await Promise.allSettled([...pending]);
+    },
+  };
+}
+
+/** A page of stored audit events, newest first. */
+export async function readAuditEvents(prisma: Prisma, options: { limit: number; before?: Date; resource?: string }): Promise<AuditEvent[]> {
+  const rows = await prisma.auditEvent.findMany({
+    where: { ...(options.before ? { time: { lt: options.before } } : {}), ...(options.resource ? { resource: options.resource } : {}) },
+    orderBy: [{ time: 'desc' }, { id: 'desc' }],
+    take: options.limit,
+  });
+  return rows.map((r) => ({
+    time: r.time.toISOString(),
+    requestId: r.requestId,
+    actor: { issuer: r.issuer, subject: r.subject, client: r.client },
+    resource: r.resource,
+    id: r.resourceId,
+    operation: r.operation as WriteKind,
+    changed: r.changed,
+    outcome: r.outcome as AuditOutcome,
+  }));
+}
