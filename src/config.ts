@@ -75,6 +75,16 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// or postgresql:// URL' })
     .optional(),
   DATABASE_POOL_SIZE: int(10, 1, 1000),
+  /** Read replicas (src/db/replicas.ts): comma-separated postgres:// URLs; reads go there, writes to DATABASE_URL. */
+  DATABASE_READ_URLS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((u) => u.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^postgres(ql)?:\/\/\S+$/, { message: 'expected comma-separated postgres:// URLs' }))),
+  /** After a caller writes, its reads go to the primary for this long (read-your-writes). */
+  DATABASE_READ_YOUR_WRITES_MS: int(5_000, 0, 3_600_000),
+  /** How often a replica taken out of rotation is tried again, and the healthy ones checked. */
+  DATABASE_REPLICA_CHECK_MS: int(2_000, 100, 600_000),
   /** PostgreSQL: each statement of a request is stopped after this long (statement_timeout); 0: never. */
   DATABASE_STATEMENT_TIMEOUT_MS: int(5_000, 0, 3_600_000),
   DATA_DIR: z.string().default('./data'),
@@ -104,6 +114,10 @@ const envSchema = z.object({
   DEV_AUTH_SERVER: flag(true).optional(),
   DEV_CLIENT_SECRET: text,
   DEV_COOKIE_SECRET: text,
+  /** Encrypts the built-in server's private keys in the database (src/oauth/key-store.ts); production: required. */
+  DEV_KEYS_SECRET: text,
+  /** How often each instance rereads the built-in server's keys (a rotation on one is seen by all). */
+  DEV_KEYS_REFRESH_S: int(10, 1, 3_600),
   DEV_USERS_FILE: text,
   DEV_CLIENTS_FILE: text,
   ACCESS_TOKEN_TTL_S: int(600, 30, 86_400),
@@ -164,7 +178,7 @@ export interface Config {
     /** How long a response may take to be handed to the OS once its headers are written; 0: no limit. */
     sendTimeoutMs: number;
   };
-  database: { url?: string; poolSize: number; statementTimeoutMs: number; dataDir: string; migrateOnStart: boolean; demoData: boolean };
+  database: { url?: string; readUrls: string[]; readYourWritesMs: number; replicaCheckMs: number; poolSize: number; statementTimeoutMs: number; dataDir: string; migrateOnStart: boolean; demoData: boolean };
   /** Throttling counters in Redis (src/throttle/limiters.ts); unset: in memory. */
   redisUrl?: string;
   redisKeyPrefix: string;
@@ -192,6 +206,8 @@ export interface Config {
     enabled: boolean;
     clientSecret?: string;
     cookieSecret?: string;
+    keysSecret?: string;
+    keysRefreshS: number;
     usersFile?: string;
     clientsFile?: string;
     accessTokenTtlS: number;
@@ -248,6 +264,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
     throw new ConfigError([`HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS (${e.HTTP_REQUEST_TIMEOUT_MS}), got ${e.HTTP_HEADERS_TIMEOUT_MS}`]);
   }
+  if (e.DATABASE_READ_URLS.length && !e.DATABASE_URL) {
+    throw new ConfigError(['DATABASE_READ_URLS: read replicas need DATABASE_URL (the primary); the embedded database has none']);
+  }
   const port = e.PORT;
   return {
     env: e.NODE_ENV,
@@ -270,6 +289,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     database: {
       url: e.DATABASE_URL,
+      readUrls: e.DATABASE_READ_URLS,
+      readYourWritesMs: e.DATABASE_READ_YOUR_WRITES_MS,
+      replicaCheckMs: e.DATABASE_REPLICA_CHECK_MS,
       poolSize: e.DATABASE_POOL_SIZE,
       statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
       dataDir: e.DATA_DIR,
@@ -299,6 +321,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       enabled: e.DEV_AUTH_SERVER ?? !production,
       clientSecret: e.DEV_CLIENT_SECRET,
       cookieSecret: e.DEV_COOKIE_SECRET,
+      keysSecret: e.DEV_KEYS_SECRET,
+      keysRefreshS: e.DEV_KEYS_REFRESH_S,
       usersFile: e.DEV_USERS_FILE,
       clientsFile: e.DEV_CLIENTS_FILE,
       accessTokenTtlS: e.ACCESS_TOKEN_TTL_S,

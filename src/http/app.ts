@@ -69,7 +69,7 @@ export async function createApp(deps: AppDeps): Promise<AppHandle> {
   // The built-in authorization server (src/oauth; off in production): trusted like any outside issuer, via its JWKS.
   let budgetStore: LimiterStore | undefined;
   let audit: ReturnType<typeof createAuditTrail>;
-  const authorizationServer = await createAuthorizationServer({ config, logger, publicUrl: deps.publicUrl });
+  const authorizationServer = await createAuthorizationServer({ config, logger, publicUrl: deps.publicUrl, db });
   try {
     if (authorizationServer) app.use('/oauth', authorizationServer.router);
     // The one token-verifying context builder (src/auth): passed to the JSON:API and GraphQL doors.

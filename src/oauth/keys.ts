@@ -1,9 +1,10 @@
-// The signing keys of the built-in authorization server, kept in
-// `${DATA_DIR}/oauth/keys.json` so that tokens survive a restart. The first key
+// The signing keys of the built-in authorization server: how one is made, and
+// how an earlier version's `${DATA_DIR}/oauth/keys.json` is read (imported once
+// into the database by ./key-store.ts, where the keys now live). The first key
 // signs; the others are retired keys, still published in the JWKS so that
 // tokens they signed keep verifying until they expire.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { z } from 'zod';
 
@@ -56,38 +57,4 @@ export function readSigningKeys(file: string): SigningKeys | undefined {
   const result = keyFileSchema.safeParse(parsed);
   if (!result.success) throw new KeyFileError(`${file} is not a key file: ${result.error.issues[0]?.message}`);
   return { keys: result.data.keys };
-}
-
-function writeSigningKeys(file: string, keys: SigningKeys): void {
-  mkdirSync(dirname(file), { recursive: true });
-  // Written aside and renamed, so a crash never leaves half a key file; private keys: owner only.
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(temp, 0o600);
-  renameSync(temp, file);
-}
-
-/** The keys of this data folder, generated on first use. In memory only for a `memory://` folder. */
-export async function loadOrCreateSigningKeys(dataDir: string): Promise<SigningKeys> {
-  if (!isOnDisk(dataDir)) return { keys: [await generateSigningKey()] };
-  const file = keyFilePath(dataDir);
-  const existing = readSigningKeys(file);
-  if (existing) return existing;
-  const created = { keys: [await generateSigningKey()] };
-  writeSigningKeys(file, created);
-  return created;
-}
-
-/** Puts a new signing key first and keeps the newest retired ones published. */
-export async function rotateSigningKeys(dataDir: string): Promise<{ current: string; published: string[]; dropped: string[] }> {
-  const file = keyFilePath(dataDir);
-  const previous = readSigningKeys(file)?.keys ?? [];
-  const next = [await generateSigningKey(), ...previous];
-  const kept = next.slice(0, 1 + RETIRED_KEYS_KEPT);
-  writeSigningKeys(file, { keys: kept });
-  return {
-    current: kept[0]!.kid!,
-    published: kept.map((k) => k.kid!),
-    dropped: next.slice(kept.length).map((k) => k.kid!),
-  };
 }

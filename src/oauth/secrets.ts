@@ -1,10 +1,7 @@
 // The secrets of the built-in authorization server: the demo client's secret
 // and the keys that sign its cookies. Local use gets documented defaults so
 // that Postman works out of the box; production mode refuses them.
-import { createHmac, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { isOnDisk } from './keys.js';
+import { createHmac } from 'node:crypto';
 import { isStrongEnough, type ParsedHash } from './passwords.js';
 
 /** Documented in README.md ("Get a token"); for local use only. */
@@ -20,6 +17,8 @@ export class InsecureSetupError extends Error {
 export interface SecretsInput {
   production: boolean;
   cookieSecret?: string;
+  /** DEV_KEYS_SECRET: encrypts the private keys stored in the database. */
+  keysSecret?: string;
   usersFile?: string;
   /** The users of DEV_USERS_FILE (or the demo's), with their parsed hashes. */
   users: readonly { username: string; hash?: ParsedHash }[];
@@ -46,6 +45,8 @@ export function assertProductionSecrets(input: SecretsInput): void {
   }
   if (!input.cookieSecret) problems.push('DEV_COOKIE_SECRET must be set');
   else if (input.cookieSecret.length < 32) problems.push('DEV_COOKIE_SECRET must be at least 32 characters');
+  if (!input.keysSecret) problems.push('DEV_KEYS_SECRET must be set (it encrypts the signing keys kept in the database)');
+  else if (input.keysSecret.length < 32) problems.push('DEV_KEYS_SECRET must be at least 32 characters');
   if (!input.usersFile) problems.push('DEV_USERS_FILE must name a users file (the demo users have documented passwords)');
   else {
     for (const user of input.users) {
@@ -63,29 +64,10 @@ export function assertProductionSecrets(input: SecretsInput): void {
 }
 
 /**
- * Keys for oidc-provider's signed cookies. From DEV_COOKIE_SECRET when set (so
- * several processes agree), else random and kept in the data folder so that
- * sign-in sessions survive a restart.
+ * Keys for oidc-provider's signed cookies derived from DEV_COOKIE_SECRET (so
+ * that every instance agrees); without it they are random and kept in the
+ * database (./key-store.ts).
  */
-export function cookieKeys(dataDir: string, cookieSecret: string | undefined): string[] {
-  if (cookieSecret) return [createHmac('sha256', cookieSecret).update('oidc-provider cookie keys').digest('base64url')];
-  if (!isOnDisk(dataDir)) return [randomBytes(32).toString('base64url')];
-  const file = join(dataDir, 'oauth', 'cookie-keys.json');
-  if (existsSync(file)) {
-    try {
-      const stored: unknown = JSON.parse(readFileSync(file, 'utf8'));
-      if (isKeyList(stored)) return stored;
-    } catch {
-      // An unreadable file is replaced: the only loss is that people sign in again.
-    }
-  }
-  const keys = [randomBytes(32).toString('base64url')];
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(keys)}\n`, { mode: 0o600 });
-  return keys;
-}
-
-/** A stored list of cookie keys: at least one, each a string of 32 characters or more. */
-function isKeyList(value: unknown): value is string[] {
-  return Array.isArray(value) && value.length > 0 && value.every((k) => typeof k === 'string' && k.length >= 32);
+export function cookieKeysFromSecret(cookieSecret: string): string[] {
+  return [createHmac('sha256', cookieSecret).update('oidc-provider cookie keys').digest('base64url')];
 }

@@ -8,6 +8,8 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/http/logger.js';
+import type { Database } from '../../src/db/database.js';
+import { createTestDatabase } from '../support/database.js';
 import { createAuthorizationServer, InsecureSetupError } from '../../src/oauth/index.js';
 import { runHashPasswordCommand } from '../../src/oauth/hash-password-command.js';
 import { projectPath } from '../../src/paths.js';
@@ -16,7 +18,13 @@ import { authorize, removeDataDir, startOAuthServer, tempDataDir } from './suppo
 const dataDir = tempDataDir();
 afterAll(() => removeDataDir(dataDir));
 const logger = createLogger('silent');
-const create = (env: Record<string, string>) => createAuthorizationServer({ config: loadConfig({ DATA_DIR: dataDir, ...env }), logger, publicUrl: 'http://localhost:8000' });
+// The authorization server keeps its state and keys in the database: one migrated test database for the file.
+let db: Database;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(() => db.close());
+const create = (env: Record<string, string>) => createAuthorizationServer({ config: loadConfig({ DATA_DIR: dataDir, ...env }), logger, publicUrl: 'http://localhost:8000', db });
 
 function file(name: string, content: unknown): string {
   const path = join(dataDir, name);
@@ -65,7 +73,7 @@ describe('npm run hash-password', () => {
 
 describe('production mode', () => {
   const production = (env: Record<string, string>) =>
-    create({ NODE_ENV: 'production', DEV_AUTH_SERVER: '1', DEV_CLIENT_SECRET: LONG_SECRET, DEV_COOKIE_SECRET: COOKIE_SECRET, ...env });
+    create({ NODE_ENV: 'production', DEV_AUTH_SERVER: '1', DEV_CLIENT_SECRET: LONG_SECRET, DEV_COOKIE_SECRET: COOKIE_SECRET, DEV_KEYS_SECRET: 'k'.repeat(40), ...env });
   const hashedUsers = () => file('hashed-users.json', [{ username: 'alice', password: hash, groups: ['team-a'] }]);
 
   test('refuses a client secret under 32 characters, naming the client', async () => {

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/http/logger.js';
+import type { Database } from '../../src/db/database.js';
+import { createTestDatabase } from '../support/database.js';
 import { createAuthorizationServer, InsecureSetupError } from '../../src/oauth/index.js';
 import { hashPassword } from '../../src/oauth/passwords.js';
 import { removeDataDir, tempDataDir } from './support/oauth-server.js';
@@ -12,7 +14,13 @@ const dataDir = tempDataDir();
 afterAll(() => removeDataDir(dataDir));
 const logger = createLogger('silent');
 const publicUrl = 'http://localhost:8000';
-const create = (env: Record<string, string>) => createAuthorizationServer({ config: loadConfig({ DATA_DIR: dataDir, ...env }), logger, publicUrl });
+// The authorization server keeps its state and keys in the database: one migrated test database for the file.
+let db: Database;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(() => db.close());
+const create = (env: Record<string, string>) => createAuthorizationServer({ config: loadConfig({ DATA_DIR: dataDir, ...env }), logger, publicUrl, db });
 
 function file(name: string, content: unknown): string {
   const path = join(dataDir, name);
@@ -55,10 +63,13 @@ describe('production mode', () => {
   test('refuses the documented client secret even when set explicitly, and a short cookie secret', async () => {
     await expect(create({ NODE_ENV: 'production', DEV_AUTH_SERVER: '1', DEV_CLIENT_SECRET: 'demo_client_secret', DEV_COOKIE_SECRET: 'x'.repeat(40), DEV_USERS_FILE: users() })).rejects.toThrow(/demo_client/);
     await expect(create({ NODE_ENV: 'production', DEV_AUTH_SERVER: '1', DEV_CLIENT_SECRET: OWN_SECRET, DEV_COOKIE_SECRET: 'short', DEV_USERS_FILE: users() })).rejects.toThrow(/DEV_COOKIE_SECRET must be at least 32/);
+    // The signing keys kept in the database are encrypted with DEV_KEYS_SECRET in production.
+    await expect(create({ NODE_ENV: 'production', DEV_AUTH_SERVER: '1', DEV_CLIENT_SECRET: OWN_SECRET, DEV_COOKIE_SECRET: 'x'.repeat(40), DEV_USERS_FILE: users() })).rejects.toThrow(/DEV_KEYS_SECRET must be set/);
+    await expect(create({ NODE_ENV: 'production', DEV_AUTH_SERVER: '1', DEV_CLIENT_SECRET: OWN_SECRET, DEV_COOKIE_SECRET: 'x'.repeat(40), DEV_KEYS_SECRET: 'short', DEV_USERS_FILE: users() })).rejects.toThrow(/DEV_KEYS_SECRET must be at least 32/);
   });
 
   test('starts with secrets of its own', async () => {
-    const server = await create({ NODE_ENV: 'production', DEV_AUTH_SERVER: '1', DEV_CLIENT_SECRET: OWN_SECRET, DEV_COOKIE_SECRET: 'x'.repeat(40), DEV_USERS_FILE: users() });
+    const server = await create({ NODE_ENV: 'production', DEV_AUTH_SERVER: '1', DEV_CLIENT_SECRET: OWN_SECRET, DEV_COOKIE_SECRET: 'x'.repeat(40), DEV_KEYS_SECRET: 'k'.repeat(40), DEV_USERS_FILE: users() });
     expect(server).not.toBeNull();
   });
 });

@@ -7,6 +7,7 @@ import { expect } from '@jest/globals';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { DEFAULT_CLIENT_SECRET } from '../../../src/oauth/index.js';
 import type { TrustedIssuer } from '../../../src/auth/types.js';
+import type { Database } from '../../../src/db/database.js';
 import { Browser, basicAuth, consentCheckboxes, formAction, pkcePair, postForm } from './http.js';
 import { DEMO_POLICY_FILE } from './protected-route.js';
 
@@ -28,11 +29,12 @@ export function tempDataDir(): string {
 /**
  * The real server with the built-in authorization server on. Without a
  * `dataDir` it makes a folder of its own and removes it on stop; a given one
- * (a restart test's) is the caller's to keep or remove.
+ * (a restart test's) is the caller's to keep or remove, as is a given database.
  */
-export async function startOAuthServer(env: Record<string, string> = {}, dataDir?: string): Promise<OAuthTestServer> {
+export async function startOAuthServer(env: Record<string, string> = {}, dataDir?: string, db?: Database): Promise<OAuthTestServer> {
   const folder = dataDir ?? tempDataDir();
-  const server = await startTestServer({ DEV_AUTH_SERVER: '1', DATA_DIR: folder, OAUTH_POLICY_FILE: DEMO_POLICY_FILE, ...env });
+  // Its sessions, grants and keys are in the database: a restart test passes the same one again.
+  const server = await startTestServer({ DEV_AUTH_SERVER: '1', DATA_DIR: folder, OAUTH_POLICY_FILE: DEMO_POLICY_FILE, ...env }, { db });
   const issuer = `${server.url}/oauth`;
   return {
     ...server,
