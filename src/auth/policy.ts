@@ -37,6 +37,7 @@ export const DEFAULT_RULES: PolicyRules = {
     create: [['create'], ['write']],
     update: [['update'], ['write']],
     delete: [['delete'], ['write']],
+    audit: [['audit']],
   },
   alsoRequired: {},
 };
@@ -125,7 +126,7 @@ const groupList = z.array(z.string().min(1)).min(1);
 
 const policyFileSchema = z
   .object({
-    operations: z.object({ read: scopeSets, create: scopeSets, update: scopeSets, delete: scopeSets }).partial().strict().optional(),
+    operations: z.object({ read: scopeSets, create: scopeSets, update: scopeSets, delete: scopeSets, audit: scopeSets }).partial().strict().optional(),
     alsoRequired: z.object({ user: scopeSets, client: scopeSets }).partial().strict().optional(),
     groups: z
       .object({

@@ -1,4 +1,5 @@
 // Assembles the Express application: cross-cutting middleware, then each door.
+import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -36,6 +37,9 @@ export interface AppHandle {
   close(): Promise<void>;
 }
 
+/** An X-Request-Id taken as it comes: short, and only characters that are safe in a log and a header. */
+const REQUEST_ID = /^[\w.:@-]{1,128}$/;
+
 export async function createApp(deps: AppDeps): Promise<AppHandle> {
   const { config, db, logger } = deps;
   const app = express();
@@ -50,6 +54,13 @@ export async function createApp(deps: AppDeps): Promise<AppHandle> {
       // Every request line goes through the redacting serializers (./redact.ts): no token, code or cookie in the log.
       serializers: httpLogSerializers,
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      // The request id of log lines and audit events: the caller's (or proxy's) X-Request-Id when it is a plain token, else a new UUID; answered back.
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
     }),
   );
   app.use(

@@ -4,6 +4,7 @@
 import express from 'express';
 import type { ContextBuilder } from '../auth/context.js';
 import type { Services } from '../resources/service.js';
+import { auditEventsRoute } from './audit-events.js';
 import { docsRoutes } from './docs.js';
 import { openApiDocument } from './openapi.js';
 import { postmanCollection } from './postman.js';
@@ -33,6 +34,8 @@ export function jsonapiRouter({ services, auth, publicUrl, signIn }: JsonApiRout
     res.send(postman);
   });
   router.use(docsRoutes({ publicUrl, signIn }));
+  // The stored audit trail, for the `audit` operation (src/resources/audit.ts).
+  router.use(auditEventsRoute({ auth, publicUrl }));
   router.use(jsonapiRoutes({ services, auth, publicUrl }));
   return router;
 }

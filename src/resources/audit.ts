@@ -9,7 +9,7 @@
 // after AUDIT_RETENTION_DAYS. docs/operations.md has the schema.
 import type { Prisma } from '../db/database.js';
 import type { Logger } from '../logger.js';
-import { ServiceError } from '../errors.js';
+import { NotFoundError, ServiceError } from '../errors.js';
 import { countAuditEvent } from '../observability/metrics.js';
 import type { WriteKind } from './operations.js';
 import type { RequestContext } from './request-context.js';
@@ -40,6 +40,32 @@ export interface AuditEvent {
 
 export interface AuditTrail {
   record(event: AuditEvent): void;
+  /** Stored events, newest first (only with AUDIT_TABLE=1). */
+  read?(query: AuditQuery): Promise<StoredAuditEvent[]>;
+}
+
+/** A page of the stored trail: at most `limit` events older than `before`, of one resource type or all. */
+export interface AuditQuery {
+  limit: number;
+  before?: Date;
+  resource?: string;
+}
+
+export interface StoredAuditEvent extends AuditEvent {
+  /** The event's own id (a UUID). */
+  eventId: string;
+}
+
+/**
+ * The stored trail as the API reads it: the policy's `audit` operation (the
+ * `audit` scope under the default policy), then a page of the table. Without
+ * AUDIT_TABLE=1 there is nothing stored to read: 404.
+ */
+export async function listAuditEvents(ctx: RequestContext, query: AuditQuery): Promise<StoredAuditEvent[]> {
+  ctx.authorize('audit');
+  const trail = (ctx as AuditedContext).auditTrail;
+  if (!trail?.read) throw new NotFoundError('The audit trail is not stored in the database on this server (AUDIT_TABLE=0); it is in the log.');
+  return trail.read(query);
 }
 
 /** What the services read of a caller for its audit events (the auth context has them; src/auth/types.ts). */
@@ -157,6 +183,7 @@ export function createAuditTrail(settings: AuditSettings, logger: Logger, prisma
         );
       }
     },
+    read: settings.table ? (query) => readAuditEvents(prisma, query) : undefined,
     async close() {
       if (timer) clearInterval(timer);
       await Promise.allSettled([...pending]);
@@ -165,13 +192,14 @@ export function createAuditTrail(settings: AuditSettings, logger: Logger, prisma
 }
 
 /** A page of stored audit events, newest first. */
-export async function readAuditEvents(prisma: Prisma, options: { limit: number; before?: Date; resource?: string }): Promise<AuditEvent[]> {
+async function readAuditEvents(prisma: Prisma, options: AuditQuery): Promise<StoredAuditEvent[]> {
   const rows = await prisma.auditEvent.findMany({
     where: { ...(options.before ? { time: { lt: options.before } } : {}), ...(options.resource ? { resource: options.resource } : {}) },
     orderBy: [{ time: 'desc' }, { id: 'desc' }],
     take: options.limit,
   });
   return rows.map((r) => ({
+    eventId: r.id,
     time: r.time.toISOString(),
     requestId: r.requestId,
     actor: { issuer: r.issuer, subject: r.subject, client: r.client },

@@ -5,11 +5,14 @@
 // Postman collection are derived from it; nothing else names an operation for
 // an action.
 
-/** What the policy decides about: its table maps each to scope sets and group rules. */
-export type Operation = 'read' | 'create' | 'update' | 'delete';
+/**
+ * What the policy decides about: its table maps each to scope sets and group
+ * rules. `audit` is reading the audit trail (src/resources/audit.ts), not the catalogue.
+ */
+export type Operation = 'read' | 'create' | 'update' | 'delete' | 'audit';
 
-/** Every operation, in the order the policy file and the documents list them. */
-export const OPERATIONS: readonly Operation[] = ['read', 'create', 'update', 'delete'];
+/** Every catalogue operation, in the order the policy file and the documents list them (`audit` is apart). */
+export const OPERATIONS: readonly Exclude<Operation, 'audit'>[] = ['read', 'create', 'update', 'delete'];
 
 /**
  * What each operation allows. Under the default policy each needs the scope of
@@ -21,6 +24,7 @@ export const OPERATION_DESCRIPTIONS: Readonly<Record<Operation, string>> = {
   create: 'Add to the course catalogue',
   update: 'Change the course catalogue',
   delete: 'Delete from the course catalogue',
+  audit: "Read the audit trail of the catalogue's changes",
 };
 
 /** The scopes a token needs for every operation under the default policy, space-separated (OAuth `scope`). */

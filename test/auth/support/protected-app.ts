@@ -20,7 +20,7 @@ export interface ProtectedApp {
   stop(): Promise<void>;
 }
 
-const METHOD: Record<Operation, string> = { read: 'GET', create: 'POST', update: 'PATCH', delete: 'DELETE' };
+const METHOD: Record<Operation, string> = { read: 'GET', create: 'POST', update: 'PATCH', delete: 'DELETE', audit: 'GET' };
 
 export async function startProtectedApp(
   env: Record<string, string>,
