@@ -61,6 +61,8 @@ const envSchema = z.object({
   CORS_ORIGINS: originList,
   TRUST_PROXY: flag(false),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000),
+  /** On SIGTERM: /readyz answers 503 for this long, requests still served, before the port closes. */
+  SHUTDOWN_DRAIN_MS: int(0, 0, 600_000),
   HTTP_HEADERS_TIMEOUT_MS: int(10_000, 50, 600_000),
   HTTP_REQUEST_TIMEOUT_MS: int(30_000, 50, 3_600_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: int(65_000, 1, 600_000),
@@ -167,6 +169,7 @@ export interface Config {
   corsOrigins: OriginPattern[];
   trustProxy: boolean;
   shutdownTimeoutMs: number;
+  shutdownDrainMs: number;
   /** Node's HTTP server limits against slow or idle clients (src/server.ts). */
   http: {
     headersTimeoutMs: number;
@@ -279,6 +282,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     corsOrigins: e.CORS_ORIGINS ?? (production ? [] : [...DEV_ORIGIN_PATTERNS]),
     trustProxy: e.TRUST_PROXY,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     http: {
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,

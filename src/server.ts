@@ -141,7 +141,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   assertResourcesMatchSchema();
   const logger = options.logger ?? createLogger(config.logLevel);
   const ownsDb = !options.db;
-  const db = options.db ?? (await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: config.database.poolSize, statementTimeoutMs: config.database.statementTimeoutMs }));
+  const { readUrls, replicaCheckMs } = config.database;
+  const onReplicaChange = (name: string, status: 'up' | 'down', error?: unknown) =>
+    status === 'down' ? logger.warn({ replica: name, err: { message: (error as Error | undefined)?.message } }, 'read replica out of rotation; its reads go elsewhere') : logger.info({ replica: name }, 'read replica back in rotation');
+  const db = options.db ?? (await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: config.database.poolSize, statementTimeoutMs: config.database.statementTimeoutMs, readUrls, replicaCheckMs, onReplicaChange }));
   try {
     if (config.database.migrateOnStart) {
       const applied = await applyMigrations(db.migrationAdapterFactory);
@@ -164,6 +167,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     res.end(JSON.stringify({ status: 'starting' }));
   };
   const server = createServer(serverOptions(config), starting);
+  /** Set on shutdown (./http/health.ts answers /readyz 503 from then on). */
+  const lifecycle = { draining: false };
+  // Before the app's listener: while draining, no response leaves its connection open for another request.
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    if (lifecycle.draining) res.setHeader('connection', 'close');
+  });
   server.maxConnections = config.http.maxConnections;
   // Connections past HTTP_MAX_CONNECTIONS are closed at once by Node.
   const dropped = throttledWarning(logger, 'connection refused: HTTP_MAX_CONNECTIONS reached');
@@ -181,7 +190,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let observability: Awaited<ReturnType<typeof startObservability>> | undefined;
   try {
     observability = await startObservability({ config, db, logger });
-    app = await createApp({ config, db, logger, publicUrl });
+    app = await createApp({ config, db, logger, publicUrl, lifecycle });
   } catch (error) {
     await observability?.close();
     stopSendTimeout();
@@ -197,6 +206,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      // Draining: /readyz answers 503 and every response closes its connection (a proxy opens new
+      // ones elsewhere) for SHUTDOWN_DRAIN_MS while requests are still served; then the port closes.
+      lifecycle.draining = true;
+      if (config.shutdownDrainMs) await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
       const done = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);

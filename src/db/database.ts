@@ -9,6 +9,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool as PgPool } from 'pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { withReplicas, type ReplicaRouter, type ReplicaRouterOptions } from './replicas.js';
 
 export type Prisma = PrismaClient<'query'>;
 
@@ -26,6 +27,10 @@ export interface DatabaseOptions {
    * screen and the other input limits are the guard.
    */
   statementTimeoutMs?: number;
+  /** PostgreSQL only: read replicas (DATABASE_READ_URLS), routed by ./replicas.ts. */
+  readUrls?: readonly string[];
+  replicaCheckMs?: number;
+  onReplicaChange?: ReplicaRouterOptions['onChange'];
 }
 
 export interface Database {
@@ -44,6 +49,8 @@ export interface Database {
   poolState?(): { totalCount: number; idleCount: number; waitingCount: number };
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** The read replicas, when DATABASE_READ_URLS names any. */
+  replicas?: ReplicaRouter;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -54,7 +61,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const pool = new PgPool({ connectionString: options.url, max: options.poolSize ?? 10, ...statementTimeout });
     const adapterFactory = new PrismaPg(pool, { disposeExternalPool: true });
     const migrationAdapterFactory = new PrismaPg({ connectionString: options.url, max: 1, idleTimeoutMillis: 1_000 });
-    return { ...wrap('postgres', adapterFactory, migrationAdapterFactory, async () => {}), poolState: () => pool };
+    const database = { ...wrap('postgres', adapterFactory, migrationAdapterFactory, async () => {}), poolState: () => pool };
+    if (!options.readUrls?.length) return database;
+    return withReplicas(database, {
+      urls: options.readUrls,
+      poolSize: options.poolSize ?? 10,
+      statementTimeoutMs: options.statementTimeoutMs,
+      checkMs: options.replicaCheckMs ?? 2_000,
+      onChange: options.onReplicaChange,
+    });
   }
   const dataDir = options.dataDir ?? './data';
   let pg: PGlite;

@@ -17,6 +17,7 @@ import { OPERATIONS } from '../resources/operations.js';
 import { graphqlMiddleware } from '../graphql/middleware.js';
 import { openLimiterStore, type LimiterStore } from '../throttle/limiters.js';
 import { budgetedContextBuilder, createApiBudget } from './budget.js';
+import { openRecentWriters, readRoutingContextBuilder } from '../db/read-routing.js';
 import { metricsEnabled, requestMetrics } from '../observability/metrics.js';
 import { jsonapiRouteTemplate } from '../observability/routes.js';
 import { createAuditTrail } from '../resources/audit.js';
@@ -27,6 +28,8 @@ export interface AppDeps {
   logger: Logger;
   /** The server's address as clients see it, without a trailing slash. */
   publicUrl: string;
+  /** Set when the server shuts down: /readyz answers 503 from then on. */
+  lifecycle?: { readonly draining: boolean };
 }
 
 export interface AppHandle {
@@ -76,9 +79,10 @@ export async function createApp(deps: AppDeps): Promise<AppHandle> {
   );
   // Browser apps may call the API doors from CORS_ORIGINS; /oauth decides per client (./cors.ts).
   app.use(['/v1', '/graphql'], apiCors(config.corsOrigins));
-  app.use(healthRoutes(db));
+  app.use(healthRoutes(db, deps.lifecycle));
   // The built-in authorization server (src/oauth; off in production): trusted like any outside issuer, via its JWKS.
   let budgetStore: LimiterStore | undefined;
+  let closeRecentWriters: () => Promise<void> | undefined = () => undefined;
   let audit: ReturnType<typeof createAuditTrail>;
   const authorizationServer = await createAuthorizationServer({ config, logger, publicUrl: deps.publicUrl, db });
   try {
@@ -90,9 +94,15 @@ export async function createApp(deps: AppDeps): Promise<AppHandle> {
     // The API-wide budget per caller (./budget.ts): spent once per request after authentication, and by GraphQL cost.
     budgetStore = config.budget.requestsPerMinute || config.budget.costPerMinute ? await openLimiterStore(config, logger) : undefined;
     const budget = createApiBudget(config.budget, budgetStore);
-    const auth = budgetedContextBuilder(verifier, budget);
+    const budgeted = budgetedContextBuilder(verifier, budget);
+    // Read replicas (DATABASE_READ_URLS): each request's reader, with read-your-writes per caller (src/db/read-routing.ts).
+    const recentWriters = db.replicas ? await openRecentWriters(config, logger) : undefined;
+    closeRecentWriters = () => recentWriters?.close();
+    const auth = db.replicas && recentWriters ? readRoutingContextBuilder(budgeted, db.replicas, db.prisma, recentWriters) : budgeted;
     // The one set of resource services both doors call (src/resources).
     const services = createServices(db.prisma);
+    // All-or-nothing writes over the same services, in one transaction (JSON:API Atomic Operations, GraphQL @atomic).
+    const atomic = new AtomicWrites(db.prisma, config.atomic.maxOperations);
     // The JSON:API door: /v1/…, /v1/openapi.json, /v1/postman.json, /docs; its
     // documents sign in through the built-in server, described here so that
     // the door does not import src/oauth (oidc-provider's default routes).
@@ -119,6 +129,8 @@ export async function createApp(deps: AppDeps): Promise<AppHandle> {
       async close() {
         auth.close?.();
         await budgetStore?.close();
+    await closeRecentWriters();
+        await closeRecentWriters();
         await authorizationServer?.close();
         await audit?.close();
       },

@@ -49,6 +49,13 @@ export function audit(ctx: RequestContext): Record<string, unknown> {
   return { lastModUserName: ctx.actorName, lastModDate: new Date() };
 }
 
+/** A write stored: the caller's next reads go to the primary for a while (read-your-writes, src/db/read-routing.ts). */
+async function stored<T>(ctx: RequestContext, write: Promise<T>): Promise<T> {
+  const result = await write;
+  ctx.wrote?.();
+  return result;
+}
+
 export class ResourceWrites {
   constructor(
     private readonly store: ResourceStore,
@@ -75,7 +82,7 @@ export class ResourceWrites {
 
   /** Each write records one audit event, whatever its outcome (./audit.ts). */
   async create(ctx: RequestContext, input: WriteInput): Promise<Row> {
-    return audited(ctx, this.store.description.type, 'create', input.id, changedNames(input), () => this.createRecord(ctx, input), (row) => row.id);
+    return stored(ctx, audited(ctx, this.store.description.type, 'create', input.id, changedNames(input), () => this.createRecord(ctx, input), (row) => row.id));
   }
 
   private async createRecord(ctx: RequestContext, input: WriteInput): Promise<Row> {
@@ -92,10 +99,10 @@ export class ResourceWrites {
   }
 
   async update(ctx: RequestContext, id: string, input: WriteInput): Promise<Row> {
-    return audited(ctx, this.store.description.type, 'update', id, changedNames(input), () => {
+    return stored(ctx, audited(ctx, this.store.description.type, 'update', id, changedNames(input), () => {
       ctx.authorize(operationFor('update'));
       return this.write(ctx, id, input);
-    });
+    }));
   }
 
   /** An update the policy allowed (as `update`, or as `replace` of a relationship). */
@@ -118,7 +125,7 @@ export class ResourceWrites {
   }
 
   async delete(ctx: RequestContext, id: string): Promise<void> {
-    return audited(ctx, this.store.description.type, 'delete', id, [], async () => {
+    return stored(ctx, audited(ctx, this.store.description.type, 'delete', id, [], async () => {
       ctx.authorize(operationFor('delete'));
       if (!isUuid(id)) throw notFound(this.store, id);
       await this.store.run(() => this.store.delegate.delete({ where: { id } }));
@@ -127,10 +134,10 @@ export class ResourceWrites {
 
   /** Replaces a to-one (id or null) or a to-many (ids) relationship. */
   async setRelationship(ctx: RequestContext, id: string, field: string, value: RelationshipValue): Promise<Row> {
-    return audited(ctx, this.store.description.type, 'replace', id, [field], () => {
+    return stored(ctx, audited(ctx, this.store.description.type, 'replace', id, [field], () => {
       ctx.authorize(operationFor('replace'));
       return this.write(ctx, id, { relationships: { [field]: value } });
-    });
+    }));
   }
 
   /** Adds members to a to-many relationship (already present ones are kept once). */
@@ -144,7 +151,7 @@ export class ResourceWrites {
   }
 
   private async editMembers(ctx: RequestContext, id: string, field: string, ids: readonly string[], kind: 'add' | 'remove'): Promise<Row> {
-    return audited(ctx, this.store.description.type, kind, id, [field], () => this.changeMembers(ctx, id, field, ids, kind));
+    return stored(ctx, audited(ctx, this.store.description.type, kind, id, [field], () => this.changeMembers(ctx, id, field, ids, kind)));
   }
 
   private async changeMembers(ctx: RequestContext, id: string, field: string, ids: readonly string[], kind: 'add' | 'remove'): Promise<Row> {
