@@ -112,8 +112,15 @@ export class ResourceWrites {
     const { data, problems: attributeProblems } = checkAttributes(this.store.description, input.attributes ?? {}, 'update');
     problems.push(...attributeProblems);
     const relationData = await this.relationshipData(input.relationships ?? {}, problems, id);
+    const nested = await this.nestedData(ctx, input, problems);
     if (problems.length) throw new ValidationError(problems);
-    return this.store.run(() => this.store.delegate.update({ where: { id }, data: { ...data, ...relationData, ...audit(ctx) } }));
+    return runNested(this.store, input.created, () => this.store.delegate.update({ where: { id }, data: { ...data, ...relationData, ...nested, ...audit(ctx) } }));
+  }
+
+  /** Members created with the record, each checked as its own resource's create (./nested-writes.ts). */
+  private nestedData(ctx: RequestContext, input: WriteInput, problems: Problem[]): Promise<Record<string, unknown>> {
+    if (!input.created) return Promise.resolve({});
+    return nestedCreateData(this.store, input.created, audit(ctx), problems, (store, relationships, found) => new ResourceWrites(store, this.reads).relationshipData(relationships, found));
   }
 
   /**
@@ -129,7 +136,7 @@ export class ResourceWrites {
       ctx.authorize(operationFor('delete'));
       if (!isUuid(id)) throw notFound(this.store, id);
       await this.store.run(() => this.store.delegate.delete({ where: { id } }));
-    });
+    }));
   }
 
   /** Replaces a to-one (id or null) or a to-many (ids) relationship. */
