@@ -42,16 +42,29 @@ async function countLines(path: string): Promise<number> {
   return lines;
 }
 
-/** The parser for one CSV file: records as arrays with their line numbers; rows of the wrong length are reported by the import, not the parser. */
-const openCsv = (path: string) =>
-  createReadStream(path).pipe(parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true })) as AsyncIterable<{ record: string[]; info: { lines: number } }>;
+/**
+ * One CSV file's records as arrays, with the line each ends on; records of
+ * the wrong length are left to the import to report, row by row. What
+ * csv-parse cannot read (a stray quote) stops the reading there, naming the
+ * file; batches already loaded stay loaded.
+ */
+async function* readCsv(path: string): AsyncGenerator<{ record: string[]; line: number }> {
+  const parser = createReadStream(path).pipe(parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true }));
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) yield { record, line: info.lines };
+  } catch (error) {
+    throw new Error(`${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  } finally {
+    parser.destroy();
+  }
+}
 
 export async function csvStream(path: string, type: string): Promise<RowStream> {
   checkTypes(path, [type]);
   const description = importOrder.find((d) => d.type === type)!;
   // The header is read (and checked) now, so a wrong file fails before anything loads.
   let header: string[] | undefined;
-  for await (const { record } of openCsv(path)) {
+  for await (const { record } of readCsv(path)) {
     header = record.map((name) => name.trim());
     break;
   }
@@ -65,11 +78,11 @@ export async function csvStream(path: string, type: string): Promise<RowStream> 
     file: path,
     estimate: Math.max(0, (await countLines(path)) - 1),
     async *rows(): AsyncGenerator<SourceRow> {
-      let row = -1;
-      for await (const { record, info } of openCsv(path)) {
-        if (row++ < 0) continue; // the header
+      let row = -1; // the header
+      for await (const { record, line } of readCsv(path)) {
+        if (row++ < 0) continue;
         if (record.length !== columns.length) {
-          yield { row, line: info.lines, value: undefined, problem: `expected ${columns.length} fields (${columns.join(', ')}), found ${record.length}` };
+          yield { row: row - 1, line, value: undefined, problem: `expected ${columns.length} fields (${columns.join(', ')}), found ${record.length}` };
           continue;
         }
         const value: Record<string, unknown> = {};
@@ -77,7 +90,7 @@ export async function csvStream(path: string, type: string): Promise<RowStream> 
           const cell = cells[i]!(text);
           if (cell !== undefined) value[columns[i]!] = cell;
         });
-        yield { row, line: info.lines, value };
+        yield { row: row - 1, line, value };
       }
     },
   };
