@@ -101,8 +101,6 @@ export async function createApp(deps: AppDeps): Promise<AppHandle> {
     const auth = db.replicas && recentWriters ? readRoutingContextBuilder(budgeted, db.replicas, db.prisma, recentWriters) : budgeted;
     // The one set of resource services both doors call (src/resources).
     const services = createServices(db.prisma);
-    // All-or-nothing writes over the same services, in one transaction (JSON:API Atomic Operations, GraphQL @atomic).
-    const atomic = new AtomicWrites(db.prisma, config.atomic.maxOperations);
     // The JSON:API door: /v1/…, /v1/openapi.json, /v1/postman.json, /docs; its
     // documents sign in through the built-in server, described here so that
     // the door does not import src/oauth (oidc-provider's default routes).

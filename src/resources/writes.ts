@@ -112,15 +112,8 @@ export class ResourceWrites {
     const { data, problems: attributeProblems } = checkAttributes(this.store.description, input.attributes ?? {}, 'update');
     problems.push(...attributeProblems);
     const relationData = await this.relationshipData(input.relationships ?? {}, problems, id);
-    const nested = await this.nestedData(ctx, input, problems);
     if (problems.length) throw new ValidationError(problems);
-    return runNested(this.store, input.created, () => this.store.delegate.update({ where: { id }, data: { ...data, ...relationData, ...nested, ...audit(ctx) } }));
-  }
-
-  /** Members created with the record, each checked as its own resource's create (./nested-writes.ts). */
-  private nestedData(ctx: RequestContext, input: WriteInput, problems: Problem[]): Promise<Record<string, unknown>> {
-    if (!input.created) return Promise.resolve({});
-    return nestedCreateData(this.store, input.created, audit(ctx), problems, (store, relationships, found) => new ResourceWrites(store, this.reads).relationshipData(relationships, found));
+    return this.store.run(() => this.store.delegate.update({ where: { id }, data: { ...data, ...relationData, ...audit(ctx) } }));
   }
 
   /**
