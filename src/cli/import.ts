@@ -46,6 +46,8 @@ const { fileStreams } = await import('../resources/import-files.js');
 const { importStreams } = await import('../resources/import.js');
 const { assertResourcesMatchSchema } = await import('../resources/registry.js');
 const { systemContext } = await import('../resources/request-context.js');
+const { createAuditTrail } = await import('../resources/audit.js');
+const { pino } = await import('pino');
 const { createServices } = await import('../resources/service.js');
 const { openConfiguredDatabase, where } = await import('./database.js');
 const { default: cliProgress } = await import('cli-progress');
@@ -79,8 +81,11 @@ const progress = (done: number, total: number) => {
 const print = (text: string) => (bars ? bars.log(`${text}\n`) : console.log(text));
 
 const { config, db } = await openConfiguredDatabase();
+// With AUDIT_TABLE=1, one audit event per batch in audit_event (this command's output is its own report, not a log).
+const trail = createAuditTrail({ log: false, table: config.audit.table, retentionDays: 0 }, pino({ level: 'warn' }, pino.destination(2)), db.prisma);
+const ctx = Object.assign(systemContext(process.env.USER ?? 'import'), trail ? { auditTrail: trail } : {});
 try {
-  const summary = await importStreams(createServices(db.prisma), systemContext(process.env.USER ?? 'import'), streams, {
+  const summary = await importStreams(createServices(db.prisma), ctx, streams, {
     batchSize,
     onProgress: progress,
     onRejected: (r) => print(line(r)),
@@ -94,5 +99,6 @@ try {
   }
 } finally {
   bars?.stop();
+  await trail?.close();
   await db.close();
 }

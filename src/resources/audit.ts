@@ -10,7 +10,7 @@
 import type { Prisma } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import { NotFoundError, ServiceError } from '../errors.js';
-import { countAuditEvent } from '../observability/metrics.js';
+import { countAuditEvent, countImportRows } from '../observability/metrics.js';
 import type { WriteKind } from './operations.js';
 import type { RequestContext } from './request-context.js';
 
@@ -23,8 +23,9 @@ export interface AuditEvent {
   /** The request's id (X-Request-Id or the server's own), when the write came with a request. */
   requestId: string | null;
   actor: {
-    /** The token's issuer; null for an in-process caller (the import command, demo data). */
+    /** The token's issuer; null for an in-process caller (the import command). */
     issuer: string | null;
+    /** The token's subject; for an in-process caller, its name (the import command: the OS user). */
     subject: string | null;
     client: string | null;
   };
@@ -32,10 +33,13 @@ export interface AuditEvent {
   resource: string;
   /** The record's id (for a create: the new record's, when it succeeded). */
   id: string | null;
-  operation: WriteKind;
+  /** A write kind, or `import`: one event per batch of a bulk import (src/resources/import.ts). */
+  operation: WriteKind | 'import';
   /** Names of the attributes and relationships written (never their values). */
   changed: string[];
   outcome: AuditOutcome;
+  /** An import batch's rows (in the log line; the table keeps the event without them). */
+  rows?: { created: number; updated: number; rejected: number };
 }
 
 export interface AuditTrail {
@@ -97,7 +101,7 @@ export async function audited<T>(
   const event = (outcome: AuditOutcome, writtenId: string | undefined): AuditEvent => ({
     time: new Date().toISOString(),
     requestId: requestId ?? null,
-    actor: { issuer: principal?.issuer ?? null, subject: principal?.subject ?? null, client: principal?.clientId ?? null },
+    actor: { issuer: principal?.issuer ?? null, subject: principal?.subject ?? ctx.actorName ?? null, client: principal?.clientId ?? null },
     resource,
     id: writtenId ?? null,
     operation,
@@ -112,6 +116,44 @@ export async function audited<T>(
     throw error;
   }
   trail.record(event('success', id ?? idOf?.(result)));
+  return result;
+}
+
+/**
+ * One batch of a bulk import: one event for the batch (its rows by outcome,
+ * the names its rows write), and the import-row metrics.
+ */
+export async function auditedImport<T extends { created: number; updated: number; rejected: readonly unknown[] }>(
+  ctx: RequestContext,
+  resource: string,
+  inputs: readonly { attributes?: object; relationships?: object }[],
+  run: () => Promise<T>,
+): Promise<T> {
+  const { auditTrail: trail, principal, requestId } = ctx as AuditedContext;
+  const changed = trail ? [...new Set(inputs.flatMap((i) => changedNames(i)))].sort() : [];
+  const event = (outcome: AuditOutcome, rows?: AuditEvent['rows']): AuditEvent => ({
+    time: new Date().toISOString(),
+    requestId: requestId ?? null,
+    actor: { issuer: principal?.issuer ?? null, subject: principal?.subject ?? ctx.actorName ?? null, client: principal?.clientId ?? null },
+    resource,
+    id: null,
+    operation: 'import',
+    changed,
+    outcome,
+    ...(rows ? { rows } : {}),
+  });
+  let result: T;
+  try {
+    result = await run();
+  } catch (error) {
+    countImportRows(resource, 'failed', inputs.length);
+    trail?.record(event(outcomeOf(error)));
+    throw error;
+  }
+  countImportRows(resource, 'created', result.created);
+  countImportRows(resource, 'updated', result.updated);
+  countImportRows(resource, 'rejected', result.rejected.length);
+  trail?.record(event('success', { created: result.created, updated: result.updated, rejected: result.rejected.length }));
   return result;
 }
 
@@ -205,7 +247,7 @@ async function readAuditEvents(prisma: Prisma, options: AuditQuery): Promise<Sto
     actor: { issuer: r.issuer, subject: r.subject, client: r.client },
     resource: r.resource,
     id: r.resourceId,
-    operation: r.operation as WriteKind,
+    operation: r.operation as AuditEvent['operation'],
     changed: r.changed,
     outcome: r.outcome as AuditOutcome,
   }));

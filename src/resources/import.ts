@@ -30,6 +30,7 @@ import type { Services } from './service.js';
 import type { ResourceStore } from './sql.js';
 import { checkAttributes, fieldMessages, isUuid } from './validation.js';
 import { audit, type WriteInput } from './writes.js';
+import { auditedImport } from './audit.js';
 
 export interface ImportItem {
   /** Position in the source file, for the report. */
@@ -63,6 +64,11 @@ const transactionLimits = { maxWait: 60_000, timeout: 10 * 60_000 };
  * Database checks ask one query per rule for the whole batch, not per row.
  */
 export async function importBatch(store: ResourceStore, ctx: RequestContext, items: readonly ImportItem[]): Promise<ImportResult> {
+  // One audit event per batch, and the import-row metrics (./audit.ts).
+  return auditedImport(ctx, store.description.type, items.map((i) => i.input), () => importRows(store, ctx, items));
+}
+
+async function importRows(store: ResourceStore, ctx: RequestContext, items: readonly ImportItem[]): Promise<ImportResult> {
   ctx.authorize(operationFor('create'));
   ctx.authorize(operationFor('update'));
   const description = store.description;

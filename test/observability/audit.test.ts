@@ -9,6 +9,11 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Writable } from 'node:stream';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { StandInIssuer } from '../support/issuer.mjs';
+import { createAuditTrail } from '../../src/resources/audit.js';
+import { importCatalogue } from '../../src/resources/import.js';
+import { systemContext } from '../../src/resources/request-context.js';
+import { createServices } from '../../src/resources/service.js';
+import { createLogger } from '../../src/http/logger.js';
 
 interface AuditEvent {
   time: string;
@@ -197,5 +202,31 @@ describe('GET /v1/audit_events', () => {
     const bad = await jsonApi('r-4', 'GET', '/v1/audit_events?page[size]=0&sort=time', undefined, auditor);
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].source).toEqual({ parameter: 'page[size]' });
+  });
+});
+
+describe('the bulk import', () => {
+  test('records one event per batch: its rows by outcome and the names written, with the table', async () => {
+    const importLines: string[] = [];
+    const importSink = new Writable({
+      write(chunk, _encoding, done) {
+        importLines.push(...String(chunk).split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const trail = createAuditTrail({ log: true, table: true, retentionDays: 0 }, createLogger('info', importSink), server.db.prisma);
+    const ctx = Object.assign(systemContext('ops-user'), { auditTrail: trail });
+    const summary = await importCatalogue(createServices(server.db.prisma), ctx, {
+      people: [{ name: 'Imported One' }, { name: '' }, { name: 'Imported Two' }],
+    }, { batchSize: 2 });
+    await trail!.close();
+    expect(summary.created).toEqual({ people: 2 });
+    const events = importLines.map((l) => JSON.parse(l) as { audit: AuditEvent & { rows: unknown } }).map((l) => l.audit);
+    expect(events).toEqual([
+      expect.objectContaining({ resource: 'people', operation: 'import', id: null, changed: ['name'], outcome: 'success', rows: { created: 1, updated: 0, rejected: 1 }, actor: { issuer: null, subject: 'ops-user', client: null } }),
+      expect.objectContaining({ resource: 'people', operation: 'import', outcome: 'success', rows: { created: 1, updated: 0, rejected: 0 } }),
+    ]);
+    expect(importLines.join('\n')).not.toContain('Imported One');
+    expect(await server.db.prisma.auditEvent.count({ where: { operation: 'import', resource: 'people', subject: 'ops-user' } })).toBe(2);
   });
 });
