@@ -153,6 +153,9 @@ const envSchema = z.object({
   AUDIT_LOG: flag(true),
   AUDIT_TABLE: flag(false),
   AUDIT_RETENTION_DAYS: int(90, 0, 36_500),
+
+  /** All-or-nothing writes (src/resources/atomic.ts): operations per request. */
+  ATOMIC_MAX_OPERATIONS: int(100, 1, 10_000),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -245,6 +248,8 @@ export interface Config {
   observability: { metricsPort?: number; metricsHost?: string; resolverSpanMinMs: number };
   /** Audit events of writes: to the log and/or the audit_event table, kept retentionDays (0: forever). */
   audit: { log: boolean; table: boolean; retentionDays: number };
+  /** All-or-nothing writes: JSON:API Atomic Operations and GraphQL @atomic mutations. */
+  atomic: { maxOperations: number };
 }
 
 export class ConfigError extends Error {
@@ -354,5 +359,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     observability: { metricsPort: e.METRICS_PORT, metricsHost: e.METRICS_HOST ?? e.HOST, resolverSpanMinMs: e.OTEL_RESOLVER_SPAN_MIN_MS },
     audit: { log: e.AUDIT_LOG, table: e.AUDIT_TABLE, retentionDays: e.AUDIT_RETENTION_DAYS },
+    atomic: { maxOperations: e.ATOMIC_MAX_OPERATIONS },
   };
 }

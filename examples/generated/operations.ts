@@ -10,6 +10,8 @@ export type CourseCreateInput = {
   courseNumber: string;
   /** Ids of the courseTerm records. */
   courseTermIds?: Array<string> | null | undefined;
+  /** New course term records to create with this course, in the same transaction (one level deep). */
+  courseTerms?: Array<CourseTermCreateWithoutCourseInput> | null | undefined;
   effectiveEndDate?: string | null | undefined;
   effectiveStartDate?: string | null | undefined;
   /** A client-generated UUID; the server makes one when omitted. */
@@ -17,6 +19,21 @@ export type CourseCreateInput = {
   schoolBulletinPrefixCode: string;
   subjectAreaCode: string;
   suffixTwo: string;
+};
+
+/** A new course term created with its course, which gives its course. */
+export type CourseTermCreateWithoutCourseInput = {
+  auditPermittedCode?: number | null | undefined;
+  effectiveEndDate?: string | null | undefined;
+  effectiveStartDate?: string | null | undefined;
+  examCreditFlag?: boolean | null | undefined;
+  /** Ids of the grade records. */
+  gradeIds?: Array<string> | null | undefined;
+  /** A client-generated UUID; the server makes one when omitted. */
+  id?: string | null | undefined;
+  /** Ids of the instructor records. */
+  instructorIds?: Array<string> | null | undefined;
+  termIdentifier: string;
 };
 
 export type CoursesBySubjectQueryVariables = Exact<{

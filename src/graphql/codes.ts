@@ -13,6 +13,8 @@ export const GRAPHQL_CODES = {
   serviceUnavailable: 'SERVICE_UNAVAILABLE',
   queryTimeout: 'QUERY_TIMEOUT',
   internal: 'INTERNAL_SERVER_ERROR',
+  /** An @atomic mutation was rolled back: nothing of it was stored. */
+  rolledBack: 'ROLLED_BACK',
 } as const;
 
 export type GraphQLCode = (typeof GRAPHQL_CODES)[keyof typeof GRAPHQL_CODES];

@@ -9,6 +9,7 @@ import { GraphQLError } from 'graphql';
 import { InsufficientScopeError, isAuthError, type AuthError } from '../auth/errors.js';
 import { ServiceError, type ErrorSource } from '../errors.js';
 import type { Lookup, ResourceDescription } from '../resources/description.js';
+import { resources } from '../resources/registry.js';
 import { linkageArg } from './naming.js';
 import { GRAPHQL_CODES, type GraphQLCode } from './codes.js';
 import { lookupOperator } from './types/filter-inputs.js';
@@ -55,6 +56,13 @@ export function argumentPath(source: ErrorSource | undefined, places: ArgumentPl
     case 'attribute':
       return inInput(source.name);
     case 'relationship': {
+      // A nested member's ("courseTerms.0.instructors"): its relationship in the member's input.
+      const [field = '', index, name] = source.name.split('.');
+      const owner = places.description.relationships.find((r) => r.field === field);
+      if (name !== undefined && owner) {
+        const rel = resources[owner.target].relationships.find((r) => r.field === name);
+        return inInput(`${field}.${index}.${rel ? linkageArg(rel) : name}`);
+      }
       const rel = places.description.relationships.find((r) => r.field === source.name);
       return inInput(rel ? linkageArg(rel) : source.name);
     }

@@ -16,7 +16,9 @@ import { budgetKey, type ApiBudget } from '../http/budget.js';
 import type { Logger } from '../logger.js';
 import { MAX_INCLUDE_DEPTH } from '../resources/list-policy.js';
 import { ALL_OPERATIONS_SCOPE } from '../resources/operations.js';
+import type { AtomicWrites } from '../resources/atomic.js';
 import type { Services } from '../resources/service.js';
+import { atomicPlugin } from './atomic.js';
 import { graphqlContext, type GraphQLContext } from './context.js';
 import { GRAPHQL_CODES } from './codes.js';
 import { authCode } from './errors.js';
@@ -30,6 +32,8 @@ import { observabilityPlugin } from '../observability/graphql.js';
 
 export interface GraphQLDoorOptions {
   services: Services;
+  /** All-or-nothing writes: `mutation … @atomic` (./atomic.ts). */
+  atomic: AtomicWrites;
   auth: ContextBuilder;
   config: Config;
   /** The server's address as clients see it, without a trailing slash. */
@@ -100,6 +104,7 @@ export async function graphqlMiddleware(options: GraphQLDoorOptions): Promise<Ro
     plugins: [
       operationLimitsCheck.plugin,
       writeAuthorizationPlugin(),
+      atomicPlugin(options.atomic),
       // Operation metrics, refusals by limit, slow resolvers' spans (src/observability/graphql.ts).
       observabilityPlugin({ resolverSpanMinMs: config.observability.resolverSpanMinMs }),
       ApolloServerPluginLandingPageDisabled(),

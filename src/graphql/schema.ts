@@ -1,9 +1,10 @@
 // The executable schema, built once per process from the resource
 // descriptions (type-graphql's metadata store is global).
 import 'reflect-metadata'; // type-graphql needs it loaded, also in the schema CLI
-import type { GraphQLSchema } from 'graphql';
+import { specifiedDirectives, type GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { resourceList } from '../resources/registry.js';
+import { atomicDirective } from './atomic.js';
 import { authChecker } from './auth-checker.js';
 import { relationshipResolver } from './resolvers/relationships.js';
 import { resourceResolver } from './resolvers/resources.js';
@@ -22,6 +23,7 @@ export function graphqlSchema(): Promise<GraphQLSchema> {
       authMode: 'error',
       // The services validate every input; class-validator is not involved.
       validate: false,
+      directives: [...specifiedDirectives, atomicDirective],
     });
   })());
 }

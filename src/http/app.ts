@@ -10,6 +10,7 @@ import { healthRoutes } from './health.js';
 import { apiCors } from './cors.js';
 import { httpLogSerializers } from './redact.js';
 import { createServices } from '../resources/service.js';
+import { AtomicWrites } from '../resources/atomic.js';
 import { jsonapiRouter } from '../jsonapi/index.js';
 import { createContextBuilder } from '../auth/context.js';
 import { createAuthorizationServer, DEFAULT_CLIENT_SECRET, DEMO_CLIENT_ID, PLAYGROUND_CLIENT_ID } from '../oauth/index.js';
@@ -101,6 +102,8 @@ export async function createApp(deps: AppDeps): Promise<AppHandle> {
     const auth = db.replicas && recentWriters ? readRoutingContextBuilder(budgeted, db.replicas, db.prisma, recentWriters) : budgeted;
     // The one set of resource services both doors call (src/resources).
     const services = createServices(db.prisma);
+    // All-or-nothing writes over the same services, in one transaction (JSON:API Atomic Operations, GraphQL @atomic).
+    const atomic = new AtomicWrites(db.prisma, config.atomic.maxOperations);
     // The JSON:API door: /v1/…, /v1/openapi.json, /v1/postman.json, /docs; its
     // documents sign in through the built-in server, described here so that
     // the door does not import src/oauth (oidc-provider's default routes).
@@ -118,9 +121,9 @@ export async function createApp(deps: AppDeps): Promise<AppHandle> {
           signInScopes: ['openid', ...OPERATIONS],
         }
       : null;
-    app.use(jsonapiRouter({ services, auth, publicUrl: deps.publicUrl, signIn }));
+    app.use(jsonapiRouter({ services, atomic, auth, publicUrl: deps.publicUrl, signIn }));
     // The GraphQL door: /graphql (API and, in a browser, the playground).
-    app.use('/graphql', await graphqlMiddleware({ services, auth, budget, config, publicUrl: deps.publicUrl, logger, issuer: authorizationServer?.trustedIssuer.issuer }));
+    app.use('/graphql', await graphqlMiddleware({ services, atomic, auth, budget, config, publicUrl: deps.publicUrl, logger, issuer: authorizationServer?.trustedIssuer.issuer }));
     return {
       app,
       warm: () => auth.warm(),

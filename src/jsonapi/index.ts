@@ -3,10 +3,12 @@
 // Postman collection).
 import express from 'express';
 import type { ContextBuilder } from '../auth/context.js';
+import type { AtomicWrites } from '../resources/atomic.js';
 import type { Services } from '../resources/service.js';
 import { auditEventsRoute } from './audit-events.js';
 import { docsRoutes } from './docs.js';
 import { openApiDocument } from './openapi.js';
+import { operationsRoute } from './operations.js';
 import { postmanCollection } from './postman.js';
 import { jsonapiRoutes } from './routes.js';
 import type { SignInServer } from './sign-in.js';
@@ -15,6 +17,8 @@ export type { SignInServer } from './sign-in.js';
 
 export interface JsonApiRouterOptions {
   services: Services;
+  /** All-or-nothing writes (POST /v1/operations). */
+  atomic: AtomicWrites;
   auth: ContextBuilder;
   /** The server's address as clients see it, without a trailing slash. */
   publicUrl: string;
@@ -22,7 +26,7 @@ export interface JsonApiRouterOptions {
   signIn: SignInServer | null;
 }
 
-export function jsonapiRouter({ services, auth, publicUrl, signIn }: JsonApiRouterOptions): express.Router {
+export function jsonapiRouter({ services, atomic, auth, publicUrl, signIn }: JsonApiRouterOptions): express.Router {
   const router = express.Router();
   const openapi = JSON.stringify(openApiDocument({ publicUrl, signIn }));
   const postman = JSON.stringify(postmanCollection({ publicUrl, signIn }));
@@ -34,6 +38,7 @@ export function jsonapiRouter({ services, auth, publicUrl, signIn }: JsonApiRout
     res.send(postman);
   });
   router.use(docsRoutes({ publicUrl, signIn }));
+  router.use(operationsRoute({ services, atomic, auth, publicUrl }));
   // The stored audit trail, for the `audit` operation (src/resources/audit.ts).
   router.use(auditEventsRoute({ auth, publicUrl }));
   router.use(jsonapiRoutes({ services, auth, publicUrl }));

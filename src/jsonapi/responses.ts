@@ -8,6 +8,8 @@ export interface Reply {
   status: number;
   document?: object;
   headers?: Record<string, string>;
+  /** The document's media type when it is not the plain JSON:API one (an extension's, with its `ext`). */
+  mediaType?: string;
 }
 
 export function etagOf(body: string): string {
@@ -31,7 +33,7 @@ export function send(req: Request, res: Response, reply: Reply): void {
     return;
   }
   const body = JSON.stringify(reply.document);
-  res.setHeader('Content-Type', MEDIA_TYPE);
+  res.setHeader('Content-Type', reply.mediaType ?? MEDIA_TYPE);
   if ((req.method === 'GET' || req.method === 'HEAD') && reply.status === 200) {
     const etag = etagOf(body);
     res.setHeader('ETag', etag);

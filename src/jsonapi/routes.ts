@@ -71,7 +71,7 @@ function uriOf(pathAndQuery: string): string {
  * return a 403 Forbidden"). Beside other problems the document stays a 400,
  * the most generally applicable status (§"Error Objects"), each error keeping its own.
  */
-function refusalsAs403(error: unknown, response: ErrorResponse): ErrorResponse {
+export function refusalsAs403(error: unknown, response: ErrorResponse): ErrorResponse {
   if (!(error instanceof ServiceError) || !error.problems.some((p) => p.refused)) return response;
   const errors = response.document.errors.map((e, i) => (error.problems[i]?.refused ? { ...e, status: '403', code: 'refused', title: 'Forbidden' } : e));
   return { ...response, status: errors.every((e) => e.status === '403') ? 403 : response.status, document: { ...response.document, errors } };

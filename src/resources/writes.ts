@@ -25,6 +25,7 @@ import {
 import { systemContext, type RequestContext } from './request-context.js';
 import type { ResourceStore, Row } from './sql.js';
 import { checkAttributes, fieldMessages, isUuid } from './validation.js';
+import { nestedCreateData, runNested, type NestedMember } from './nested-writes.js';
 import { audited, changedNames } from './audit.js';
 
 export interface WriteInput {
@@ -32,6 +33,8 @@ export interface WriteInput {
   id?: string;
   attributes?: Readonly<Record<string, unknown>>;
   relationships?: Readonly<Record<string, RelationshipValue>>;
+  /** New members of one-to-many relationships, created with the record in one statement (./nested-writes.ts). */
+  created?: Readonly<Record<string, readonly NestedMember[]>>;
 }
 
 /**
@@ -92,9 +95,10 @@ export class ResourceWrites {
     const { data, problems: attributeProblems } = checkAttributes(this.store.description, input.attributes ?? {}, 'create');
     problems.push(...attributeProblems);
     const relationData = await this.relationshipData(input.relationships ?? {}, problems);
+    const nested = await this.nestedData(ctx, input, problems);
     if (problems.length) throw new ValidationError(problems);
-    return this.store.run(() =>
-      this.store.delegate.create({ data: { ...(input.id ? { id: input.id } : {}), ...data, ...relationData, ...audit(ctx) } }),
+    return runNested(this.store, input.created, () =>
+      this.store.delegate.create({ data: { ...(input.id ? { id: input.id } : {}), ...data, ...relationData, ...nested, ...audit(ctx) } }),
     );
   }
 
@@ -112,8 +116,15 @@ export class ResourceWrites {
     const { data, problems: attributeProblems } = checkAttributes(this.store.description, input.attributes ?? {}, 'update');
     problems.push(...attributeProblems);
     const relationData = await this.relationshipData(input.relationships ?? {}, problems, id);
+    const nested = await this.nestedData(ctx, input, problems);
     if (problems.length) throw new ValidationError(problems);
-    return this.store.run(() => this.store.delegate.update({ where: { id }, data: { ...data, ...relationData, ...audit(ctx) } }));
+    return runNested(this.store, input.created, () => this.store.delegate.update({ where: { id }, data: { ...data, ...relationData, ...nested, ...audit(ctx) } }));
+  }
+
+  /** Members created with the record, each checked as its own resource's create (./nested-writes.ts). */
+  private nestedData(ctx: RequestContext, input: WriteInput, problems: Problem[]): Promise<Record<string, unknown>> {
+    if (!input.created) return Promise.resolve({});
+    return nestedCreateData(this.store, input.created, audit(ctx), problems, (store, relationships, found) => new ResourceWrites(store, this.reads).relationshipData(relationships, found));
   }
 
   /**

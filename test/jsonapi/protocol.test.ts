@@ -21,7 +21,7 @@ describe('content negotiation (JSON:API 1.1)', () => {
   });
 
   test('an Accept that cannot be satisfied is 406 with the demo\'s error object', async () => {
-    for (const accept of ['application/json', 'text/html', `${MEDIA_TYPE}; charset=utf-8`, `${MEDIA_TYPE}; ext="https://jsonapi.org/ext/atomic"`, `${MEDIA_TYPE}; charset=x, */*`, `${MEDIA_TYPE};q=0`]) {
+    for (const accept of ['application/json', 'text/html', `${MEDIA_TYPE}; charset=utf-8`, `${MEDIA_TYPE}; ext="https://example.com/ext/unsupported"`, `${MEDIA_TYPE}; charset=x, */*`, `${MEDIA_TYPE};q=0`]) {
       const res = await api.call('GET', '/v1/courses', { headers: { Accept: accept } });
       expect([accept, res.status]).toEqual([accept, 406]);
       expect(res.headers.get('content-type')).toBe(MEDIA_TYPE);

@@ -9,6 +9,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, Extensions, ID, Info, Mutation, Query, Resolver } from 'type-graphql';
 import { NotFoundError } from '../../errors.js';
 import type { RelationshipDescription, ResourceDescription, ResourceName } from '../../resources/description.js';
+import { resources } from '../../resources/registry.js';
 import type { Action, WriteKind } from '../../resources/operations.js';
 import type { RelationshipValue, WriteInput } from '../../resources/service.js';
 import type { GraphQLContext } from '../context.js';
@@ -33,19 +34,26 @@ function writes(description: ResourceDescription, kind: WriteKind): MethodDecora
   return [Authorized<Action>(kind), Extensions({ write })];
 }
 
-/** A create/update input → the services' WriteInput (attributes by field, relationships by field). */
+/**
+ * A create/update input → the services' WriteInput (attributes by field,
+ * relationships by field, new members of one-to-many relationships by the
+ * relationship's field: the nested creates).
+ */
 function writeInput(description: ResourceDescription, input: Record<string, unknown>): WriteInput {
   const attributes: Record<string, unknown> = {};
   const relationships: Record<string, RelationshipValue> = {};
+  const created: Record<string, WriteInput[]> = {};
   let id: string | undefined;
   for (const [key, value] of Object.entries(input)) {
     if (value === undefined) continue;
     if (key === 'id') id = value as string;
     const rel = description.relationships.find((r) => linkageArg(r) === key);
+    const nested = description.relationships.find((r) => r.field === key);
     if (rel) relationships[rel.field] = value as RelationshipValue;
+    else if (nested) created[nested.field] = ((value as Record<string, unknown>[] | null) ?? []).map((member) => writeInput(resources[nested.target], member));
     else if (key !== 'id') attributes[key] = value;
   }
-  return { ...(id !== undefined ? { id } : {}), attributes, relationships };
+  return { ...(id !== undefined ? { id } : {}), attributes, relationships, ...(Object.keys(created).length ? { created } : {}) };
 }
 
 export function resourceResolver(description: ResourceDescription, all: Readonly<Record<ResourceName, ResourceTypes>>): new () => object {

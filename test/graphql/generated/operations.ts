@@ -22,6 +22,8 @@ export type CourseCreateInput = {
   courseNumber: string;
   /** Ids of the courseTerm records. */
   courseTermIds?: Array<string> | null | undefined;
+  /** New course term records to create with this course, in the same transaction (one level deep). */
+  courseTerms?: Array<CourseTermCreateWithoutCourseInput> | null | undefined;
   effectiveEndDate?: string | null | undefined;
   effectiveStartDate?: string | null | undefined;
   /** A client-generated UUID; the server makes one when omitted. */
@@ -86,6 +88,23 @@ export type CourseTermCreateInput = {
   examCreditFlag?: boolean | null | undefined;
   /** Ids of the grade records. */
   gradeIds?: Array<string> | null | undefined;
+  /** New grade records to create with this course term, in the same transaction (one level deep). */
+  grades?: Array<GradeCreateWithoutCourseTermInput> | null | undefined;
+  /** A client-generated UUID; the server makes one when omitted. */
+  id?: string | null | undefined;
+  /** Ids of the instructor records. */
+  instructorIds?: Array<string> | null | undefined;
+  termIdentifier: string;
+};
+
+/** A new course term created with its course, which gives its course. */
+export type CourseTermCreateWithoutCourseInput = {
+  auditPermittedCode?: number | null | undefined;
+  effectiveEndDate?: string | null | undefined;
+  effectiveStartDate?: string | null | undefined;
+  examCreditFlag?: boolean | null | undefined;
+  /** Ids of the grade records. */
+  gradeIds?: Array<string> | null | undefined;
   /** A client-generated UUID; the server makes one when omitted. */
   id?: string | null | undefined;
   /** Ids of the instructor records. */
@@ -131,6 +150,8 @@ export type CourseUpdateInput = {
   courseNumber?: string | null | undefined;
   /** Ids of the courseTerm records (replaces the list). */
   courseTermIds?: Array<string> | null | undefined;
+  /** New course term records to create with this course, in the same transaction (one level deep). */
+  courseTerms?: Array<CourseTermCreateWithoutCourseInput> | null | undefined;
   effectiveEndDate?: string | null | undefined;
   effectiveStartDate?: string | null | undefined;
   schoolBulletinPrefixCode?: string | null | undefined;
@@ -150,6 +171,32 @@ export type GradeCreateInput = {
   id?: string | null | undefined;
   /** Id of the student. */
   studentId: string;
+};
+
+/** A new grade created with its course term, which gives its courseTerm. */
+export type GradeCreateWithoutCourseTermInput = {
+  credits: number;
+  effectiveEndDate?: string | null | undefined;
+  effectiveStartDate?: string | null | undefined;
+  gradeLetter?: GradeLetter | null | undefined;
+  gradeValue?: number | null | undefined;
+  /** A client-generated UUID; the server makes one when omitted. */
+  id?: string | null | undefined;
+  /** Id of the student. */
+  studentId: string;
+};
+
+/** A new grade created with its student, which gives its student. */
+export type GradeCreateWithoutStudentInput = {
+  /** Id of the courseTerm. */
+  courseTermId: string;
+  credits: number;
+  effectiveEndDate?: string | null | undefined;
+  effectiveStartDate?: string | null | undefined;
+  gradeLetter?: GradeLetter | null | undefined;
+  gradeValue?: number | null | undefined;
+  /** A client-generated UUID; the server makes one when omitted. */
+  id?: string | null | undefined;
 };
 
 export type GradeLetter =
@@ -265,11 +312,37 @@ export type StudentCreateInput = {
   effectiveStartDate?: string | null | undefined;
   /** Ids of the grade records. */
   gradeIds?: Array<string> | null | undefined;
+  /** New grade records to create with this student, in the same transaction (one level deep). */
+  grades?: Array<GradeCreateWithoutStudentInput> | null | undefined;
   /** A client-generated UUID; the server makes one when omitted. */
   id?: string | null | undefined;
   /** Id of the person (null: none). */
   personId?: string | null | undefined;
 };
+
+export type CreateCourseWithTermsMutationVariables = Exact<{
+  input: CourseCreateInput;
+}>;
+
+
+export type CreateCourseWithTermsMutation = { createCourse: { id: string, courseIdentifier: string } };
+
+export type AddTermsToCourseMutationVariables = Exact<{
+  id: string;
+  input: CourseUpdateInput;
+}>;
+
+
+export type AddTermsToCourseMutation = { updateCourse: { id: string, courseTerms: { nodes: Array<{ termIdentifier: string, instructors: { nodes: Array<{ id: string }> } }> } } };
+
+export type PersonAndInstructorAtomicallyMutationVariables = Exact<{
+  person: PersonCreateInput;
+  courseId: string;
+  course: CourseUpdateInput;
+}>;
+
+
+export type PersonAndInstructorAtomicallyMutation = { createPerson: { id: string }, updateCourse: { id: string } };
 
 export type CoursesWithTermsInstructorsPeopleQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -424,6 +497,9 @@ export type InstructorListQueryVariables = Exact<{
 export type InstructorListQuery = { instructors: { totalCount: number, nodes: Array<{ id: string, person: { name: string } | null }> } };
 
 export const CourseFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CourseFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Course"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"courseIdentifier"}},{"kind":"Field","name":{"kind":"Name","value":"courseName"}},{"kind":"Field","name":{"kind":"Name","value":"courseNumber"}},{"kind":"Field","name":{"kind":"Name","value":"subjectAreaCode"}},{"kind":"Field","name":{"kind":"Name","value":"schoolBulletinPrefixCode"}},{"kind":"Field","name":{"kind":"Name","value":"suffixTwo"}},{"kind":"Field","name":{"kind":"Name","value":"courseDescription"}},{"kind":"Field","name":{"kind":"Name","value":"effectiveStartDate"}},{"kind":"Field","name":{"kind":"Name","value":"effectiveEndDate"}},{"kind":"Field","name":{"kind":"Name","value":"lastModUserName"}},{"kind":"Field","name":{"kind":"Name","value":"lastModDate"}}]}}]} as unknown as DocumentNode<CourseFieldsFragment, unknown>;
+export const CreateCourseWithTermsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateCourseWithTerms"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CourseCreateInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createCourse"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"courseIdentifier"}}]}}]}}]} as unknown as DocumentNode<CreateCourseWithTermsMutation, CreateCourseWithTermsMutationVariables>;
+export const AddTermsToCourseDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AddTermsToCourse"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CourseUpdateInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateCourse"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"courseTerms"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"10"}},{"kind":"Argument","name":{"kind":"Name","value":"sort"},"value":{"kind":"ListValue","values":[{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"field"},"value":{"kind":"EnumValue","value":"TERM_IDENTIFIER"}}]}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"termIdentifier"}},{"kind":"Field","name":{"kind":"Name","value":"instructors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<AddTermsToCourseMutation, AddTermsToCourseMutationVariables>;
+export const PersonAndInstructorAtomicallyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PersonAndInstructorAtomically"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"person"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PersonCreateInput"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"courseId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"course"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CourseUpdateInput"}}}}],"directives":[{"kind":"Directive","name":{"kind":"Name","value":"atomic"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createPerson"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"person"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"updateCourse"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"courseId"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"course"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<PersonAndInstructorAtomicallyMutation, PersonAndInstructorAtomicallyMutationVariables>;
 export const CoursesWithTermsInstructorsPeopleDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CoursesWithTermsInstructorsPeople"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"termsFirst"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"instructorsFirst"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"courses"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"sort"},"value":{"kind":"ListValue","values":[{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"field"},"value":{"kind":"EnumValue","value":"COURSE_IDENTIFIER"}}]}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"courseIdentifier"}},{"kind":"Field","name":{"kind":"Name","value":"courseTerms"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"termsFirst"}}},{"kind":"Argument","name":{"kind":"Name","value":"sort"},"value":{"kind":"ListValue","values":[{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"field"},"value":{"kind":"EnumValue","value":"TERM_IDENTIFIER"}}]}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"termIdentifier"}},{"kind":"Field","name":{"kind":"Name","value":"instructors"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"instructorsFirst"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"person"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<CoursesWithTermsInstructorsPeopleQuery, CoursesWithTermsInstructorsPeopleQueryVariables>;
 export const CreateCourseTermDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateCourseTerm"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CourseTermCreateInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createCourseTerm"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"termIdentifier"}},{"kind":"Field","name":{"kind":"Name","value":"auditPermittedCode"}},{"kind":"Field","name":{"kind":"Name","value":"examCreditFlag"}},{"kind":"Field","name":{"kind":"Name","value":"course"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"courseIdentifier"}}]}}]}}]}}]} as unknown as DocumentNode<CreateCourseTermMutation, CreateCourseTermMutationVariables>;
 export const SetCourseTermCourseDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SetCourseTermCourse"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"courseId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setCourseTermCourse"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"courseId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"courseId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"course"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<SetCourseTermCourseMutation, SetCourseTermCourseMutationVariables>;
