@@ -66,13 +66,20 @@ export async function startTracing(env: Record<string, string | undefined> = pro
   // The AsyncLocalStorage context manager and the W3C trace-context propagator.
   provider.register();
   const probes = new Set(['/healthz', '/readyz']);
+  // Query parameters whose values never reach a span (url.query, url.full), besides the instrumentation's own list.
+  const secrets = ['access_token', 'refresh_token', 'id_token', 'id_token_hint', 'code', 'code_verifier', 'client_secret', 'token', 'password', 'state', 'sig', 'Signature', 'AWSAccessKeyId', 'X-Goog-Signature'];
   registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => probes.has((req.url ?? '').split('?')[0] ?? '') }),
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req) => probes.has((req.url ?? '').split('?')[0] ?? ''),
+        redactedQueryParams: secrets,
+        redactedQueryParamsServer: secrets,
+      }),
       new ExpressInstrumentation(),
       // Resolver spans only above OTEL_RESOLVER_SPAN_MIN_MS (./graphql.ts): one per field would drown the trace.
-      new GraphQLInstrumentation({ ignoreResolveSpans: true, ignoreTrivialResolveSpans: true }),
+      // allowValues off (its default): literal values in the operation's source are replaced by "*".
+      new GraphQLInstrumentation({ ignoreResolveSpans: true, ignoreTrivialResolveSpans: true, allowValues: false }),
       new UndiciInstrumentation(),
       new PrismaInstrumentation(),
     ],
