@@ -4,11 +4,12 @@ import DataLoader from 'dataloader';
 import type { RequestContext } from '../resources/request-context.js';
 import type { ResourceName } from '../resources/description.js';
 import type { ListQuery } from '../resources/query.js';
-import type { Row, Services } from '../resources/service.js';
+import type { Row, Services, Window, WindowCall } from '../resources/service.js';
 
 export class Loaders {
   private readonly byIdLoaders = new Map<ResourceName, DataLoader<string, Row | null>>();
   private readonly relatedLoaders = new Map<string, DataLoader<string, Row[]>>();
+  private readonly windowLoaders = new Map<string, DataLoader<string, Window>>();
 
   constructor(
     private readonly services: Services,
@@ -43,6 +44,25 @@ export class Loaders {
         return parentIds.map((id) => byParent.get(id) ?? []);
       });
       this.relatedLoaders.set(key, loader);
+    }
+    return loader;
+  }
+
+  /**
+   * A window of the related records of a relationship (a connection's page
+   * under each record), for every parent asked for in the same tick: one
+   * statement reading at most each parent's window. Parents asking different
+   * questions get different loaders.
+   */
+  relatedWindow(resource: ResourceName, field: string, query: ListQuery, call: WindowCall): DataLoader<string, Window> {
+    const key = `${resource}.${field}:${JSON.stringify(query)}:${JSON.stringify(call)}`;
+    let loader = this.windowLoaders.get(key);
+    if (!loader) {
+      loader = new DataLoader(async (parentIds) => {
+        const byParent = await this.services[resource].relatedWindow(this.auth, field, parentIds, query, call);
+        return parentIds.map((id) => byParent.get(id) ?? { rows: [], more: false, ...(call.total ? { total: 0 } : {}) });
+      });
+      this.windowLoaders.set(key, loader);
     }
     return loader;
   }

@@ -116,9 +116,3 @@ export const neighbours = (start: number, size: number, total: number) => ({ has
 export function connection<T>(rows: readonly T[], start: number, total: number): Connection<T> {
   return connectionOf({ rows, start, total, ...neighbours(start, rows.length, total) });
 }
-
-/** Pages a list already in memory (a record's related rows, loaded in one batch for all parents). */
-export function pageOf<T>(rows: readonly T[], request: PageRequest): Connection<T> {
-  const { start, count } = request.fromEnd ? resolveFromEnd(request, rows.length) : request;
-  return connection(rows.slice(start, start + count), start, rows.length);
-}

@@ -7,6 +7,7 @@ import { mapDatabaseError } from './database-errors.js';
 import { pageNumberOffset, pageOffset, pageSize, refuse, type ListOptions } from './list-policy.js';
 import { operationFor } from './operations.js';
 import { buildOrderBy, buildWhere, type FieldFilter, type ListQuery, type Where } from './query.js';
+import { byIdsStatement, byIdStatement, pageStatement, relatedStatement } from './sql-reads.js';
 import { regexAllowance } from './regex-screen.js';
 import type { RequestContext } from './request-context.js';
 import type { Linkage, ResourceStore, Row } from './sql.js';
@@ -72,7 +73,7 @@ export class ResourceReads {
    * request, which every list of the request shares.
    */
   async where(ctx: RequestContext, query: ListQuery, within?: Where): Promise<Where> {
-    const lookup = (table: string, column: string, pattern: string, filter: FieldFilter) => this.regexIds(table, column, pattern, filter);
+    const lookup = (table: string, column: string, pattern: string, filter: FieldFilter) => this.regexIds(ctx, table, column, pattern, filter);
     const where = await buildWhere(this.store.description, query, lookup, regexAllowance(ctx));
     return within ? { AND: [where, within] } : where;
   }
@@ -89,11 +90,9 @@ export class ResourceReads {
     refuse(problems);
     const where = await this.where(ctx, query, call.within);
     const orderBy = buildOrderBy(this.store.description, query.sort);
-    const { delegate } = this.store;
-    return this.store.run(async () => {
-      const [rows, total] = await Promise.all([delegate.findMany({ where, orderBy, skip: offset, take: limit }), delegate.count({ where })]);
-      return { rows, total, limit, offset };
-    });
+    const rows = await this.store.query(ctx, pageStatement(this.store.description, { where, orderBy, offset, take: limit, count: true }));
+    const { total, rows: page } = counted(rows);
+    return { rows: page, total, limit, offset };
   }
 
   /**
@@ -111,22 +110,16 @@ export class ResourceReads {
     const where = await this.where(ctx, query);
     const orderBy = buildOrderBy(this.store.description, query.sort);
     const take = rows + (call.ahead ? 1 : 0);
-    const { delegate } = this.store;
-    return this.store.run(async () => {
-      const [fetched, total] = await Promise.all([
-        // Prisma reads a negative take from the end (a reversed ORDER BY) and answers in list order.
-        take === 0 ? [] : delegate.findMany({ where, orderBy, ...(call.from === 'start' ? { skip: offset, take } : { take: -take }) }),
-        call.total ? delegate.count({ where }) : undefined,
-      ]);
-      const more = fetched.length > rows;
-      const inWindow = more ? (call.from === 'start' ? fetched.slice(0, rows) : fetched.slice(1)) : fetched;
-      return { rows: inWindow, more, ...(total === undefined ? {} : { total }) };
-    });
+    if (take === 0 && !call.total) return { rows: [], more: false };
+    const fromEnd = call.from === 'end';
+    const fetched = await this.store.query(ctx, pageStatement(this.store.description, { where, orderBy, offset: fromEnd ? 0 : offset, take, fromEnd, count: call.total }));
+    const { total, rows: read } = counted(fetched);
+    return windowOf(read, rows, fromEnd, call.total ? total : undefined);
   }
 
   async get(ctx: RequestContext, id: string): Promise<Row> {
     ctx.authorize(operationFor('get'));
-    const row = isUuid(id) ? await this.store.run(() => this.store.delegate.findUnique({ where: { id } })) : null;
+    const row = isUuid(id) ? (await this.store.query(ctx, byIdStatement(this.store.description, id)))[0] : undefined;
     if (!row) throw notFound(this.store, id);
     return row;
   }
@@ -136,7 +129,7 @@ export class ResourceReads {
     ctx.authorize(operationFor('get'));
     const valid = [...new Set(ids.filter(isUuid))];
     if (!valid.length) return [];
-    return this.store.run(() => this.store.delegate.findMany({ where: { id: { in: valid } } }));
+    return this.store.query(ctx, byIdsStatement(this.store.description, valid));
   }
 
   /**
@@ -147,27 +140,51 @@ export class ResourceReads {
     ctx.authorize(operationFor('related'));
     const rel = this.relationship(field);
     const target = this.store.of(rel.target);
-    const inverse = this.store.inverse(rel);
     const ids = [...new Set(parentIds.filter(isUuid))];
     const result = new Map<string, Row[]>(ids.map((id) => [id, []]));
     if (!ids.length) return result;
-    const where = await this.reads(target).where(ctx, query, inverseCondition(inverse, ids));
+    const where = await this.reads(target).where(ctx, query);
     const orderBy = buildOrderBy(target.description, query.sort);
-    const rows = await target.run(() =>
-      target.delegate.findMany({
-        where,
-        orderBy,
-        ...(inverse.foreignKey ? {} : { include: { [inverse.field]: inverse.toMany ? { select: { id: true }, where: { id: { in: ids } } } : { select: { id: true } } } }),
-      }),
-    );
+    const rows = await this.store.query(ctx, relatedStatement(this.store.description, { rel, parentIds: ids, where, orderBy }));
     for (const row of rows) {
-      const owners = inverse.foreignKey
-        ? [row[inverse.foreignKey] as string]
-        : inverse.toMany
-          ? (row[inverse.field] as { id: string }[]).map((o) => o.id)
-          : [(row[inverse.field] as { id: string } | null)?.id];
-      if (!inverse.foreignKey) delete row[inverse.field];
-      for (const owner of owners) if (owner) result.get(owner)?.push(row);
+      const parent = row.__parent as string;
+      delete row.__parent;
+      result.get(parent)?.push(row);
+    }
+    return result;
+  }
+
+  /**
+   * A window of the related rows of each of many parents (see WindowCall), in
+   * one statement that reads at most the window of each parent: parent id →
+   * its window. Counts per parent only with `total`.
+   */
+  async relatedWindow(ctx: RequestContext, field: string, parentIds: readonly string[], query: ListQuery, call: WindowCall): Promise<Map<string, Window>> {
+    ctx.authorize(operationFor('related'));
+    const problems: Problem[] = [];
+    const rows = call.rows === 0 ? 0 : pageSize(call.rows, { kind: 'page', name: 'limit' }, problems);
+    const offset = call.from === 'start' ? pageOffset(call.offset, { kind: 'page', name: 'offset' }, problems) : 0;
+    refuse(problems);
+    const rel = this.relationship(field);
+    const target = this.store.of(rel.target);
+    const ids = [...new Set(parentIds.filter(isUuid))];
+    const result = new Map<string, Window>();
+    const where = await this.reads(target).where(ctx, query);
+    const orderBy = buildOrderBy(target.description, query.sort);
+    const take = rows + (call.ahead ? 1 : 0);
+    if (!ids.length) return result;
+    if (take === 0 && !call.total) {
+      for (const id of ids) result.set(id, { rows: [], more: false });
+      return result;
+    }
+    const fromEnd = call.from === 'end';
+    const fetched = await this.store.query(ctx, relatedStatement(this.store.description, { rel, parentIds: ids, where, orderBy, offset: fromEnd ? 0 : offset, take, fromEnd, count: call.total }));
+    const byParent = new Map<string, Row[]>(ids.map((id) => [id, []]));
+    for (const row of fetched) byParent.get(row.__parent as string)!.push(row);
+    for (const [id, parentRows] of byParent) {
+      for (const row of parentRows) delete row.__parent;
+      const { total, rows: read } = counted(parentRows);
+      result.set(id, windowOf(read, rows, fromEnd, call.total ? total : undefined));
     }
     return result;
   }
@@ -187,13 +204,13 @@ export class ResourceReads {
   async linkage(ctx: RequestContext, ids: readonly string[], fields: readonly string[]): Promise<Map<string, Linkage>> {
     ctx.authorize(operationFor('related'));
     const rels = fields.map((f) => this.relationship(f));
-    return this.store.linkage([...new Set(ids.filter(isUuid))], rels);
+    return this.store.linkage([...new Set(ids.filter(isUuid))], rels, ctx);
   }
 
   /** Ids of rows whose column matches a POSIX regular expression (PostgreSQL `~`). */
-  private async regexIds(table: string, column: string, pattern: string, filter: FieldFilter): Promise<string[]> {
+  private async regexIds(ctx: RequestContext, table: string, column: string, pattern: string, filter: FieldFilter): Promise<string[]> {
     try {
-      return await this.store.regexIds(table, column, pattern);
+      return await this.store.regexIds(ctx, table, column, pattern);
     } catch (error) {
       const mapped = mapDatabaseError(this.store.description, error);
       if (mapped !== error) throw mapped;
@@ -206,4 +223,26 @@ export class ResourceReads {
 function inverseCondition(inverse: RelationshipDescription, parentIds: readonly string[]): Where {
   if (inverse.foreignKey) return { [inverse.foreignKey]: { in: parentIds } };
   return { [inverse.field]: inverse.toMany ? { some: { id: { in: parentIds } } } : { is: { id: { in: parentIds } } } };
+}
+
+/** Rows of a counted statement (pageStatement, relatedStatement with `count`): the count, and the rows without it (an empty page is one row of nulls). */
+function counted(rows: Row[]): { total: number; rows: Row[] } {
+  let total = 0;
+  const kept: Row[] = [];
+  for (const row of rows) {
+    if ('__total' in row) {
+      total = row.__total as number;
+      delete row.__total;
+    }
+    if (row.id !== null && row.id !== undefined) kept.push(row);
+  }
+  return { total, rows: kept };
+}
+
+/** A window from the rows read: `rows` of them, and whether one more lay beyond (read from the end: before them, and in reverse order). */
+function windowOf(read: Row[], rows: number, fromEnd: boolean, total: number | undefined): Window {
+  const more = read.length > rows;
+  const kept = more ? read.slice(0, rows) : read;
+  if (fromEnd) kept.reverse();
+  return { rows: kept, more, ...(total === undefined ? {} : { total }) };
 }

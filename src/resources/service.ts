@@ -25,6 +25,7 @@ export class ResourceService {
   readonly get: ResourceReads['get'];
   readonly getMany: ResourceReads['getMany'];
   readonly related: ResourceReads['related'];
+  readonly relatedWindow: ResourceReads['relatedWindow'];
   readonly relatedPage: ResourceReads['relatedPage'];
   readonly linkage: ResourceReads['linkage'];
   readonly authorizeWrite: ResourceWrites['authorizeWrite'];
@@ -46,6 +47,7 @@ export class ResourceService {
     this.get = reads.get.bind(reads);
     this.getMany = reads.getMany.bind(reads);
     this.related = reads.related.bind(reads);
+    this.relatedWindow = reads.relatedWindow.bind(reads);
     this.relatedPage = reads.relatedPage.bind(reads);
     this.linkage = reads.linkage.bind(reads);
     this.authorizeWrite = writes.authorizeWrite.bind(writes);

@@ -5,6 +5,8 @@
 import type { Prisma } from '../db/database.js';
 import { column, type RelationshipDescription, type ResourceDescription, type ResourceName } from './description.js';
 import { mapDatabaseError } from './database-errors.js';
+import type { RequestContext } from './request-context.js';
+import type { Statement } from './sql-reads.js';
 
 /** A stored row: the model's scalar fields, camelCase, including foreign keys. */
 export type Row = { id: string } & Record<string, unknown>;
@@ -48,6 +50,16 @@ export class ResourceStore {
     }
   }
 
+  /** The client a caller's reads go to: its reader (a replica, or the primary after its own write), else the services' own. */
+  reader(ctx: RequestContext): Prisma {
+    return ctx.reader ?? this.prisma;
+  }
+
+  /** Runs a read statement (sql-reads.ts) on the caller's reader; errors mapped as run() maps them. */
+  query(ctx: RequestContext, statement: Statement): Promise<Row[]> {
+    return this.run(() => this.reader(ctx).$queryRawUnsafe<Row[]>(statement.text, ...statement.values));
+  }
+
   /** The relationship named `field`, from the description (undefined if there is none). */
   relationship(field: string): RelationshipDescription | undefined {
     return this.description.relationships.find((r) => r.field === field);
@@ -77,15 +89,16 @@ export class ResourceStore {
   /**
    * Linkage of many rows: id → relationship field → id(s), in one SQL query
    * whatever the number of rows and relationships (Prisma would spend one
-   * query per relationship). `ids` must be UUIDs.
+   * query per relationship). `ids` must be UUIDs. With `ctx`, on that
+   * caller's reader; without, on the primary (the writes' checks).
    */
-  async linkage(ids: readonly string[], rels: readonly RelationshipDescription[]): Promise<Map<string, Linkage>> {
+  async linkage(ids: readonly string[], rels: readonly RelationshipDescription[], ctx?: RequestContext): Promise<Map<string, Linkage>> {
     const result = new Map<string, Linkage>();
     if (!ids.length || !rels.length) return result;
     const columns = rels.map((rel, i) => `${this.linkageExpression(rel)} AS "l${i}"`);
-    const placeholders = ids.map((_, i) => `$${i + 1}::uuid`).join(', ');
-    const sql = `SELECT t.id::text AS id, ${columns.join(', ')} FROM "${this.description.table}" t WHERE t.id IN (${placeholders})`;
-    const rows = await this.run(() => this.prisma.$queryRawUnsafe<Record<string, string | null | string[]>[]>(sql, ...ids));
+    // One array parameter: the statement's text is the same whatever the number of ids.
+    const sql = `SELECT t.id::text AS id, ${columns.join(', ')} FROM "${this.description.table}" t WHERE t.id = ANY($1::uuid[])`;
+    const rows = await this.run(() => (ctx ? this.reader(ctx) : this.prisma).$queryRawUnsafe<Record<string, string | null | string[]>[]>(sql, ids));
     for (const row of rows) {
       const links: Linkage = {};
       rels.forEach((rel, i) => (links[rel.field] = row[`l${i}`] ?? null));
@@ -112,8 +125,8 @@ export class ResourceStore {
    * expression (PostgreSQL `~`); the pattern was screened first (regex-screen.ts).
    * Throws what the database says, mapped; undefined-mapped errors are the caller's.
    */
-  async regexIds(table: string, sqlColumn: string, pattern: string): Promise<string[]> {
-    const rows = await this.prisma.$queryRawUnsafe<{ id: string }[]>(`SELECT id::text AS id FROM "${table}" WHERE "${sqlColumn}"::text ~ $1`, pattern);
+  async regexIds(ctx: RequestContext, table: string, sqlColumn: string, pattern: string): Promise<string[]> {
+    const rows = await this.reader(ctx).$queryRawUnsafe<{ id: string }[]>(`SELECT id::text AS id FROM "${table}" WHERE "${sqlColumn}"::text ~ $1`, pattern);
     return rows.map((r) => r.id);
   }
 }

@@ -99,18 +99,19 @@ describe('counting only when the answer needs it', () => {
     expect(m.statements).toHaveLength(1);
   });
 
-  test('totalCount alone: the COUNT alone; with the page: the COUNT and the page', async () => {
+  test('totalCount alone: the COUNT alone; with the page: the COUNT and the page in one statement', async () => {
     const alone = await measured(`{ courses(first: 10) { totalCount } }`);
     expect(alone.r.data).toEqual({ courses: { totalCount: courseCount } });
     expect(alone.statements).toHaveLength(1);
     expect(alone.counts).toBe(1);
     const both = await measured(`{ courses(first: 10) { totalCount nodes { id } } }`);
     expect(both.r.data).toMatchObject({ courses: { totalCount: courseCount } });
-    expect(both.statements).toHaveLength(2);
+    expect((both.r.data as { courses: { nodes: unknown[] } }).courses.nodes).toHaveLength(10);
+    expect(both.statements).toHaveLength(1);
     expect(both.counts).toBe(1);
   });
 
-  test('last: without cursors, the last rows alone; with cursors, the COUNT and the rows (was a COUNT, the rows and a second COUNT)', async () => {
+  test('last: without cursors, the last rows alone; with cursors, the COUNT and the rows in one statement (was a COUNT, the rows and a second COUNT)', async () => {
     const rows = await measured(`{ courses(last: 5, ${sorted}) { nodes { courseIdentifier } pageInfo { hasPreviousPage hasNextPage } } }`);
     expect(rows.r.errors).toBeUndefined();
     expect(rows.counts).toBe(0);
@@ -118,7 +119,7 @@ describe('counting only when the answer needs it', () => {
     const cursors = await measured(`{ courses(last: 5, ${sorted}) { edges { cursor } } }`);
     expect(cursors.r.errors).toBeUndefined();
     expect(cursors.counts).toBe(1);
-    expect(cursors.statements).toHaveLength(2);
+    expect(cursors.statements).toHaveLength(1);
   });
 
   test('whatever is selected, bad list arguments are still refused', async () => {

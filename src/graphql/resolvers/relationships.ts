@@ -1,34 +1,36 @@
 // Every relationship as a field, both ways (course.courseTerms and
 // courseTerm.course). To-many fields are connections taking the same
 // arguments as root lists; all of them load through the request's
-// DataLoaders, so 50 courses' terms are one query, not 50.
-import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+// DataLoaders, so 50 courses' terms are one query, not 50, and a to-many
+// reads at most the page each record asked for (see ./lists.ts).
+import type { GraphQLResolveInfo } from 'graphql';
+import { Args, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
 import type { RelationshipDescription, ResourceDescription, ResourceName } from '../../resources/description.js';
 import { resources } from '../../resources/registry.js';
 import type { Row } from '../../resources/service.js';
 import type { GraphQLContext } from '../context.js';
 import { translated } from '../errors.js';
 import { listQuery } from '../list-query.js';
-import { pageOf, pageRequest } from '../pagination.js';
 import type { ResourceTypes } from '../types/index.js';
 import type { ListArgs } from '../types/list-args.js';
 import { namedClass } from '../types/define.js';
+import { connectionSelection } from './connection-selection.js';
 import { defineMethod } from './define.js';
+import { listConnection } from './lists.js';
 
 function toMany(resolver: new () => object, description: ResourceDescription, rel: RelationshipDescription, targetTypes: ResourceTypes): void {
   const target = resources[rel.target];
   defineMethod(
     resolver,
     rel.field,
-    async (root: Row, args: ListArgs, ctx: GraphQLContext) =>
-      translated({ description: target }, async () => {
-        const request = pageRequest(args);
-        const rows = await ctx.loaders.related(description.name, rel.field, listQuery(target, args)).load(root.id);
-        return pageOf(rows, request);
+    async (root: Row, args: ListArgs, ctx: GraphQLContext, info: GraphQLResolveInfo) =>
+      translated({ description: target }, () => {
+        const query = listQuery(target, args);
+        return listConnection((call) => ctx.loaders.relatedWindow(description.name, rel.field, query, call).load(root.id), args, connectionSelection(info));
       }),
     {
       method: [FieldResolver(() => targetTypes.connection, { name: rel.field, description: `REST: /v1/${description.type}/{id}/${rel.external}` })],
-      params: [Root(), Args(() => targetTypes.listArgs), Ctx()],
+      params: [Root(), Args(() => targetTypes.listArgs), Ctx(), Info()],
     },
   );
 }

@@ -1,0 +1,274 @@
+// The SQL of the services' reads: a `where` in the services' vocabulary
+// (query.ts builds it in Prisma's shape: AND/OR/NOT, relation `some`/`is`,
+// equals/contains/in/lt… with `mode: 'insensitive'`) compiled to one
+// PostgreSQL statement per question, so that a page and its count are one
+// round trip, and the related rows of many parents are one statement that
+// reads at most the window each parent asked for (a LATERAL subquery with
+// its own LIMIT per parent, over the index on the foreign key).
+//
+// Statement texts depend on the question's shape only (lists of ids and
+// values are one array parameter each), never on the number of rows, ids or
+// values. Every table and column name comes from the resource descriptions
+// and Prisma's metadata, never from a request; values are parameters.
+import type { RelationshipDescription, ResourceDescription, ResourceName } from './description.js';
+import { modelOf, prismaDatamodel } from './prisma-metadata.js';
+import type { Where } from './query.js';
+import { resources } from './registry.js';
+
+/** A statement and its parameters. */
+export interface Statement {
+  text: string;
+  values: unknown[];
+}
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** Per model: its scalar fields as the stored row (field → column), and each field's SQL type for parameter casts. */
+interface ModelColumns {
+  select: (alias: string) => string;
+  /** field → column */
+  columns: Map<string, string>;
+  /** field → SQL type of its parameters */
+  types: Map<string, string>;
+}
+
+const modelColumns = new Map<ResourceName, ModelColumns>();
+
+function sqlTypeOf(field: { kind: string; type: string; nativeType?: readonly [string, readonly string[]] | null }): string {
+  if (field.kind === 'enum') {
+    const e = prismaDatamodel.enums.find((x) => x.name === field.type);
+    return quote(e?.dbName ?? field.type);
+  }
+  const native = field.nativeType?.[0];
+  if (native === 'Uuid') return 'uuid';
+  if (native === 'Date') return 'date';
+  switch (field.type) {
+    case 'Int':
+      return 'int4';
+    case 'Float':
+      return 'float8';
+    case 'Boolean':
+      return 'bool';
+    case 'DateTime':
+      return 'timestamp(3)';
+    default:
+      return 'text';
+  }
+}
+
+export function columnsOf(description: ResourceDescription): ModelColumns {
+  let found = modelColumns.get(description.name);
+  if (!found) {
+    const model = modelOf(prismaDatamodel, description.prismaModel)!;
+    const scalars = model.fields.filter((f) => f.kind === 'scalar' || f.kind === 'enum');
+    const columns = new Map(scalars.map((f) => [f.name, f.dbName ?? f.name]));
+    const types = new Map(scalars.map((f) => [f.name, sqlTypeOf(f as never)]));
+    const list = scalars.map((f) => [f.dbName ?? f.name, f.name] as const);
+    found = { columns, types, select: (alias) => list.map(([c, f]) => `${alias}.${quote(c)} AS ${quote(f)}`).join(', ') };
+    modelColumns.set(description.name, found);
+  }
+  return found;
+}
+
+/** Collects parameters: `$n::type`. */
+export class Parameters {
+  readonly values: unknown[] = [];
+  add(value: unknown, type: string): string {
+    this.values.push(value);
+    return `$${this.values.length}::${type}`;
+  }
+}
+
+/** A relationship hop from alias `from` (of `description`) to the target rows aliased `to`: the FROM and the join condition. */
+export function hop(description: ResourceDescription, rel: RelationshipDescription, from: string, to: string): { from: string; on: string } {
+  const target = resources[rel.target];
+  const targetTable = quote(target.table);
+  if (rel.foreignKey) return { from: `${targetTable} ${to}`, on: `${to}.id = ${from}.${quote(columnsOf(description).columns.get(rel.foreignKey)!)}` };
+  if (rel.joinTable) {
+    const j = `${to}j`;
+    const { table, column: own, targetColumn } = rel.joinTable;
+    return { from: `${quote(table)} ${j} JOIN ${targetTable} ${to} ON ${to}.id = ${j}.${quote(targetColumn)}`, on: `${j}.${quote(own)} = ${from}.id` };
+  }
+  const inverse = target.relationships.find((r) => r.field === rel.inverse)!;
+  return { from: `${targetTable} ${to}`, on: `${to}.${quote(columnsOf(target).columns.get(inverse.foreignKey!)!)} = ${from}.id` };
+}
+
+/** Compiles a `where` of query.ts on rows of `description` aliased `alias`; undefined when it has no condition. */
+export function whereSql(description: ResourceDescription, where: Where | undefined, alias: string, params: Parameters, depth = 0): string | undefined {
+  if (!where) return undefined;
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(where)) {
+    if (value === undefined) continue;
+    if (key === 'AND' || key === 'OR') {
+      const list = (Array.isArray(value) ? value : [value]) as Where[];
+      const compiled = list.map((w) => whereSql(description, w, alias, params, depth));
+      if (key === 'AND') {
+        // Conditions without a condition ({}) hold for every row: left out.
+        const kept = compiled.filter((c): c is string => c !== undefined);
+        if (kept.length) parts.push(kept.length === 1 ? kept[0]! : `(${kept.join(' AND ')})`);
+      } else if (!compiled.length) parts.push('FALSE');
+      else if (!compiled.includes(undefined)) parts.push(`(${compiled.join(' OR ')})`);
+      continue;
+    }
+    if (key === 'NOT') {
+      const list = (Array.isArray(value) ? value : [value]) as Where[];
+      for (const w of list) parts.push(`NOT (${whereSql(description, w, alias, params, depth) ?? 'TRUE'})`);
+      continue;
+    }
+    const rel = description.relationships.find((r) => r.field === key);
+    if (rel) {
+      const { some, is } = value as { some?: Where; is?: Where | null };
+      const inner = some ?? is;
+      const to = `r${depth + 1}`;
+      const { from, on } = hop(description, rel, alias, to);
+      const condition = inner ? whereSql(resources[rel.target], inner, to, params, depth + 1) : undefined;
+      parts.push(`EXISTS (SELECT 1 FROM ${from} WHERE ${on}${condition ? ` AND ${condition}` : ''})`);
+      continue;
+    }
+    const { columns, types } = columnsOf(description);
+    const column = columns.get(key);
+    if (!column) throw new Error(`${key} is not a field of ${description.prismaModel}`);
+    parts.push(fieldCondition(`${alias}.${quote(column)}`, types.get(key)!, value as Record<string, unknown>, params));
+  }
+  if (!parts.length) return undefined;
+  return parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`;
+}
+
+function fieldCondition(column: string, type: string, condition: Record<string, unknown>, params: Parameters): string {
+  const insensitive = condition.mode === 'insensitive';
+  const parts: string[] = [];
+  for (const [op, value] of Object.entries(condition)) {
+    if (op === 'mode') continue;
+    switch (op) {
+      case 'equals':
+        if (value === null) parts.push(`${column} IS NULL`);
+        else if (insensitive) parts.push(`lower(${column}) = lower(${params.add(value, 'text')})`);
+        else parts.push(`${column} = ${params.add(value, type)}`);
+        break;
+      case 'contains':
+        // The words as they are: no LIKE wildcards to escape.
+        parts.push(insensitive ? `strpos(lower(${column}), lower(${params.add(value, 'text')})) > 0` : `strpos(${column}, ${params.add(value, 'text')}) > 0`);
+        break;
+      case 'in':
+        parts.push(`${column} = ANY(${params.add(value, `${type}[]`)})`);
+        break;
+      case 'lt':
+        parts.push(`${column} < ${params.add(value, type)}`);
+        break;
+      case 'lte':
+        parts.push(`${column} <= ${params.add(value, type)}`);
+        break;
+      case 'gt':
+        parts.push(`${column} > ${params.add(value, type)}`);
+        break;
+      case 'gte':
+        parts.push(`${column} >= ${params.add(value, type)}`);
+        break;
+      default:
+        throw new Error(`the condition ${op} has no SQL form`);
+    }
+  }
+  return parts.length === 1 ? parts[0]! : `(${parts.join(' AND ')})`;
+}
+
+export type OrderBy = readonly Record<string, 'asc' | 'desc'>[];
+
+/** ORDER BY over `alias`'s columns (`reverse`: read from the end); `output`: over the output columns' aliases instead. */
+export function orderSql(description: ResourceDescription, orderBy: OrderBy, alias: string, { reverse = false, output = false } = {}): string {
+  const { columns } = columnsOf(description);
+  return orderBy
+    .flatMap((o) => Object.entries(o))
+    .map(([field, direction]) => {
+      const descending = (direction === 'desc') !== reverse;
+      return `${alias}.${quote(output ? field : columns.get(field)!)} ${descending ? 'DESC' : 'ASC'}`;
+    })
+    .join(', ');
+}
+
+export interface PageQuestion {
+  where?: Where;
+  orderBy: OrderBy;
+  offset: number;
+  /** Rows to read; 0: none (only the count). */
+  take: number;
+  /** Read from the end of the list (the rows come back in list order all the same). */
+  fromEnd?: boolean;
+  count?: boolean;
+}
+
+/**
+ * One statement: a page of rows and, when asked, the list's count. With a
+ * count, every row carries it as "__total" (one row of nulls but the count
+ * when the page is empty).
+ */
+export function pageStatement(description: ResourceDescription, q: PageQuestion): Statement {
+  const params = new Parameters();
+  const table = quote(description.table);
+  const condition = whereSql(description, q.where, 't', params);
+  const whereClause = condition ? ` WHERE ${condition}` : '';
+  const rows = () =>
+    `SELECT ${columnsOf(description).select('t')} FROM ${table} t${whereClause} ORDER BY ${orderSql(description, q.orderBy, 't', { reverse: q.fromEnd })}` +
+    ` LIMIT ${params.add(q.take, 'int8')}${q.offset ? ` OFFSET ${params.add(q.offset, 'int8')}` : ''}`;
+  if (!q.count) return { text: rows(), values: params.values };
+  const count = `SELECT count(*)::int AS "__total" FROM ${table} t${whereClause}`;
+  if (q.take === 0) return { text: count, values: params.values };
+  return {
+    text: `SELECT c."__total", p.* FROM (${count}) c LEFT JOIN LATERAL (${rows()}) p ON true ORDER BY ${orderSql(description, q.orderBy, 'p', { reverse: q.fromEnd, output: true })}`,
+    values: params.values,
+  };
+}
+
+export interface RelatedQuestion {
+  /** The relationship of the parents' resource. */
+  rel: RelationshipDescription;
+  parentIds: readonly string[];
+  /** On the target's rows. */
+  where?: Where;
+  orderBy: OrderBy;
+  /** Per parent; unset: every related row. */
+  offset?: number;
+  take?: number;
+  fromEnd?: boolean;
+  count?: boolean;
+}
+
+/**
+ * The related rows of many parents in one statement: for each parent, its
+ * window of the target's rows ("__parent" names the parent), each parent's
+ * count as "__total" when asked (a row of nulls but the parent and count when
+ * its window is empty). Rows come back by parent, in list order.
+ */
+export function relatedStatement(parent: ResourceDescription, q: RelatedQuestion): Statement {
+  const params = new Parameters();
+  const target = resources[q.rel.target];
+  const ids = params.add(q.parentIds, 'uuid[]');
+  // A to-one held by the parent's foreign key goes through the parent's row; the others start from its id.
+  const { from, on } = q.rel.foreignKey
+    ? { from: `${quote(parent.table)} pp JOIN ${quote(target.table)} t ON t.id = pp.${quote(columnsOf(parent).columns.get(q.rel.foreignKey)!)}`, on: 'pp.id = p.id' }
+    : hop(parent, q.rel, 'p', 't');
+  const condition = whereSql(target, q.where, 't', params);
+  const filter = `${on}${condition ? ` AND ${condition}` : ''}`;
+  // Built only when used: a parameter the text does not use would have no type.
+  const rows = () =>
+    `SELECT ${columnsOf(target).select('t')} FROM ${from} WHERE ${filter} ORDER BY ${orderSql(target, q.orderBy, 't', { reverse: q.fromEnd })}` +
+    `${q.take !== undefined ? ` LIMIT ${params.add(q.take, 'int8')}` : ''}${q.offset ? ` OFFSET ${params.add(q.offset, 'int8')}` : ''}`;
+  const parents = `unnest(${ids}) WITH ORDINALITY AS p(id, n)`;
+  const order = `p.n, ${orderSql(target, q.orderBy, 's', { reverse: q.fromEnd, output: true })}`;
+  if (!q.count) return { text: `SELECT p.id::text AS "__parent", s.* FROM ${parents} CROSS JOIN LATERAL (${rows()}) s ORDER BY ${order}`, values: params.values };
+  const count = `SELECT count(*)::int AS "__total" FROM ${from} WHERE ${filter}`;
+  if (q.take === 0) return { text: `SELECT p.id::text AS "__parent", c."__total" FROM ${parents} CROSS JOIN LATERAL (${count}) c`, values: params.values };
+  return {
+    text: `SELECT p.id::text AS "__parent", c."__total", s.* FROM ${parents} CROSS JOIN LATERAL (${count}) c LEFT JOIN LATERAL (${rows()}) s ON true ORDER BY ${order}`,
+    values: params.values,
+  };
+}
+
+/** Rows by id (one array parameter). */
+export function byIdsStatement(description: ResourceDescription, ids: readonly string[]): Statement {
+  return { text: `SELECT ${columnsOf(description).select('t')} FROM ${quote(description.table)} t WHERE t.id = ANY($1::uuid[])`, values: [ids] };
+}
+
+/** One row by id. */
+export function byIdStatement(description: ResourceDescription, id: string): Statement {
+  return { text: `SELECT ${columnsOf(description).select('t')} FROM ${quote(description.table)} t WHERE t.id = $1::uuid`, values: [id] };
+}
