@@ -6,7 +6,10 @@
 // own, never the public one, with no id in any label.
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { parser as promql } from '@prometheus-io/lezer-promql';
+import { projectPath } from '../../src/paths.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { StandInIssuer } from '../support/issuer.mjs';
 
@@ -188,5 +191,38 @@ describe('/metrics after a scripted session', () => {
     expect(families.has('import_rows_total')).toBe(true);
     expect(total('process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(families.has('nodejs_eventloop_lag_seconds')).toBe(true);
+  });
+});
+
+describe('the documented queries', () => {
+  /** The metric names a PromQL expression selects; throws when Prometheus's grammar does not parse it. */
+  function selected(expression: string): string[] {
+    const tree = promql.parse(expression);
+    const names: string[] = [];
+    let error = false;
+    tree.iterate({
+      enter(node) {
+        if (node.type.isError) error = true;
+        if (node.name === 'Identifier' && node.node.parent?.name === 'VectorSelector') names.push(expression.slice(node.from, node.to));
+      },
+    });
+    if (error) throw new Error(`not PromQL: ${expression}`);
+    return names;
+  }
+  const served = (name: string) => families.has(name);
+
+  test("every PromQL query of docs/operations.md parses and names only series /metrics serves", () => {
+    const doc = readFileSync(projectPath('docs/operations.md'), 'utf8');
+    const blocks = [...doc.matchAll(/```promql\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    const queries = blocks.flatMap((b) => b.split(/\n\s*\n/)).map((q) => q.trim()).filter(Boolean);
+    expect(queries.length).toBeGreaterThanOrEqual(10);
+    for (const query of queries) for (const name of selected(query)) expect([query, served(name)]).toEqual([query, true]);
+  });
+
+  test('every query of docs/grafana-dashboard.json parses and names only series /metrics serves', () => {
+    const dashboard = JSON.parse(readFileSync(projectPath('docs/grafana-dashboard.json'), 'utf8')) as { panels: { targets?: { expr: string }[] }[] };
+    const queries = dashboard.panels.flatMap((p) => p.targets ?? []).map((t) => t.expr.replaceAll('$__rate_interval', '5m').replaceAll('$job', '.*'));
+    expect(queries.length).toBeGreaterThanOrEqual(20);
+    for (const query of queries) for (const name of selected(query)) expect([query, served(name)]).toEqual([query, true]);
   });
 });
