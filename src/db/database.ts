@@ -10,6 +10,7 @@ import { Pool as PgPool } from 'pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { withReplicas, type ReplicaRouter, type ReplicaRouterOptions } from './replicas.js';
+import { statementName } from './statement-names.js';
 
 export type Prisma = PrismaClient<'query'>;
 
@@ -59,7 +60,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const statementTimeout = options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {};
     // A pool of our own (ended with the client) so that its state can be read.
     const pool = new PgPool({ connectionString: options.url, max: options.poolSize ?? 10, ...statementTimeout });
-    const adapterFactory = new PrismaPg(pool, { disposeExternalPool: true });
+    // Prepared statements: parsed and planned once per connection (./statement-names.ts).
+    const adapterFactory = new PrismaPg(pool, { disposeExternalPool: true, statementNameGenerator: statementName });
     const migrationAdapterFactory = new PrismaPg({ connectionString: options.url, max: 1, idleTimeoutMillis: 1_000 });
     const database = { ...wrap('postgres', adapterFactory, migrationAdapterFactory, async () => {}), poolState: () => pool };
     if (!options.readUrls?.length) return database;

@@ -13,6 +13,7 @@
 //   the primary, in the same request, so a replica stopping mid-request costs
 //   the caller nothing but time.
 import { PrismaPg } from '@prisma/adapter-pg';
+import { statementName } from './statement-names.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import type { Prisma } from './database.js';
 
@@ -123,7 +124,7 @@ export class ReplicaRouter {
     const statementTimeout = options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {};
     this.replicas = options.urls.map((url) => {
       // A connection attempt to a stopped replica gives up quickly: the read then goes to the primary.
-      const adapter = new PrismaPg({ connectionString: url, max: options.poolSize, connectionTimeoutMillis: 2_000, ...statementTimeout });
+      const adapter = new PrismaPg({ connectionString: url, max: options.poolSize, connectionTimeoutMillis: 2_000, ...statementTimeout }, { statementNameGenerator: statementName });
       const prisma = new PrismaClient({ adapter }) as unknown as Prisma;
       const replica: Replica = { name: databaseName(url), prisma, reader: prisma, healthy: true };
       replica.reader = withFailover(prisma, options.primary, (error) => this.down(replica, error));

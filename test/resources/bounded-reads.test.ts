@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { systemContext } from '../../src/auth/types.js';
 import { createServices } from '../../src/resources/service.js';
+import { testDatabaseUrl } from '../support/database.js';
 import { startGraphQLRig, type GraphQLTestRig } from '../graphql/support/setup.js';
 
 let rig: GraphQLTestRig;
@@ -51,7 +52,8 @@ async function rowsRead(statement: Sent, table: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  rig = await startGraphQLRig({ DEMO_DATA: '0' });
+  // One connection, so that its prepared statements can be looked at (PostgreSQL).
+  rig = await startGraphQLRig({ DEMO_DATA: '0', DATABASE_POOL_SIZE: '1' });
   const services = createServices(rig.server.db.prisma);
   const course = await services.course.create(systemContext('seed'), {
     attributes: { courseIdentifier: 'BIGX1000X', courseName: 'Many terms', courseNumber: '1000', subjectAreaCode: 'BIGX', schoolBulletinPrefixCode: 'X', suffixTwo: '00', courseDescription: 'seeded' },
@@ -110,5 +112,20 @@ describe('statements per request do not grow with page size or related rows', ()
       sentBy(() => fetch(`${rig.server.url}/v1/courses/${courseId}/course_terms?page[size]=${n}&include=course`, { headers: { authorization: `Bearer ${rig.readOnly}` } }).then((r) => r.json()));
     expect((await gql(50)).length).toBe((await gql(2)).length);
     expect((await rest(50)).length).toBe((await rest(2)).length);
+  });
+});
+
+// PostgreSQL only (PGlite runs in-process, without a wire protocol to prepare on).
+(testDatabaseUrl ? describe : describe.skip)('prepared statements (PostgreSQL)', () => {
+  test('a read is prepared once per connection: asking again adds no statement, a different page size reuses the same one', async () => {
+    const ask = (n: number) => rig.gql(`query($id: ID!, $n: Int) { course(id: $id) { courseTerms(first: $n) { nodes { termIdentifier } } } }`, { id: courseId, n }, rig.readOnly);
+    const prepared = async () =>
+      (await rig.server.db.prisma.$queryRawUnsafe<{ name: string; statement: string }[]>('SELECT name, statement FROM pg_prepared_statements')).filter((p) => /"course_term"/.test(p.statement));
+    await ask(3);
+    const once = await prepared();
+    expect(once.length).toBeGreaterThanOrEqual(1);
+    await ask(3);
+    await ask(7);
+    expect((await prepared()).map((p) => p.name).sort()).toEqual(once.map((p) => p.name).sort());
   });
 });
