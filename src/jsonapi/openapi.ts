@@ -9,7 +9,7 @@ import { resourceList, resources } from '../resources/registry.js';
 import { operationOf, pathOf, rulesOf, type EndpointKind, type EndpointRule, type RequestDocument } from './endpoints.js';
 import type { SignInServer } from './sign-in.js';
 import { DEFAULT_PAGE_SIZE, MAX_INCLUDE_DEPTH, MAX_PAGE_SIZE } from './parameters.js';
-import { MEDIA_TYPE } from './negotiation.js';
+import { ATOMIC_MEDIA_TYPE, MEDIA_TYPE } from './negotiation.js';
 
 type Schema = Record<string, unknown>;
 
@@ -334,6 +334,60 @@ function parametersOf(rule: EndpointRule, d: ResourceDescription, r: Relationshi
   }
 }
 
+/** POST /v1/operations: JSON:API Atomic Operations (./operations.ts). */
+function atomicPath(scheme: string): Schema {
+  const atomicContent = (schema: Schema) => ({ [ATOMIC_MEDIA_TYPE]: { schema } });
+  const target = {
+    type: 'object',
+    required: ['type'],
+    properties: { type: { type: 'string' }, id: { type: 'string' }, lid: { type: 'string' }, relationship: { type: 'string' } },
+    additionalProperties: false,
+  };
+  const operation = {
+    type: 'object',
+    required: ['op'],
+    properties: {
+      op: { enum: ['add', 'update', 'remove'] },
+      ref: target,
+      href: { type: 'string', description: 'A URL of this API: a collection, a resource or a relationship (instead of `ref`).' },
+      data: { description: 'A resource object (add/update of a resource; `lid` instead of `id` for a new one, or to name one added earlier), or linkage (relationship operations; identifiers by `id` or `lid`).' },
+      meta: { type: 'object' },
+    },
+    additionalProperties: false,
+  };
+  return {
+    post: {
+      operationId: 'atomic_operations',
+      summary: 'Run several writes all or nothing (JSON:API Atomic Operations)',
+      description:
+        'The operations run in order in one database transaction: every one is stored, or none. Each needs the scope of the write it mirrors (add `create`, update `update`, remove `delete`; relationship members: add `create`, remove `delete`, replace `update`), all checked before any runs. At most ATOMIC_MAX_OPERATIONS operations. Errors point into the failing operation: `/atomic:operations/N/…`.',
+      tags: ['operations'],
+      security: [{ [scheme]: [] }],
+      requestBody: {
+        required: true,
+        content: atomicContent({ type: 'object', required: ['atomic:operations'], properties: { 'atomic:operations': { type: 'array', minItems: 1, items: operation } } }),
+      },
+      responses: {
+        200: {
+          description: 'Every operation stored; one result per operation, in order (the resource for adds and updates, `{}` otherwise)',
+          content: atomicContent({
+            type: 'object',
+            required: ['atomic:results'],
+            properties: {
+              jsonapi: ref('JsonApi'),
+              'atomic:results': { type: 'array', items: { type: 'object', properties: { data: ref('AnyResource'), meta: { type: 'object' } } } },
+            },
+          }),
+        },
+        204: { description: 'Every operation stored; none has a result with data' },
+        ...Object.fromEntries(
+          Object.entries(errorResponses([400, 401, 403, 404, 405, 406, 409, 413, 415])).map(([code, response]) => [code, { ...response, content: atomicContent(ref('ErrorDocument')) }]),
+        ),
+      },
+    },
+  };
+}
+
 export function openApiDocument({ publicUrl, signIn }: OpenApiOptions): Record<string, unknown> {
   const schemas: Record<string, Schema> = { ...commonSchemas };
   for (const d of resourceList) Object.assign(schemas, resourceSchemas(d));
@@ -365,6 +419,7 @@ export function openApiDocument({ publicUrl, signIn }: OpenApiOptions): Record<s
       paths[pathOf(kind, d.type, r?.external)] = item;
     }
   }
+  paths['/v1/operations'] = atomicPath(scheme);
   const scopes = Object.fromEntries(OPERATIONS.map((operation) => [operation, OPERATION_DESCRIPTIONS[operation]]));
   const securitySchemes = signIn
     ? {
@@ -392,7 +447,7 @@ export function openApiDocument({ publicUrl, signIn }: OpenApiOptions): Record<s
       description: `JSON:API 1.1 routes compatible with the django-jsonapi-training demo. Responses are \`application/vnd.api+json\`; a trailing slash is optional on every path.${signIn ? ' Sign in with the built-in authorization server (authorization code + PKCE).' : ''}`,
     },
     servers: [{ url: publicUrl }],
-    tags: resourceList.map((d) => ({ name: d.type })),
+    tags: [...resourceList.map((d) => ({ name: d.type })), { name: 'operations', description: 'Several writes all or nothing: JSON:API Atomic Operations (https://jsonapi.org/ext/atomic).' }],
     paths,
     components: { schemas, securitySchemes },
   };

@@ -17,7 +17,7 @@
 import type { AttributeDescription, RelationshipDescription, ResourceDescription } from '../resources/description.js';
 import { importOrder, resources } from '../resources/registry.js';
 import { pathOf, rulesOf, type EndpointKind, type EndpointRule } from './endpoints.js';
-import { MEDIA_TYPE } from './negotiation.js';
+import { ATOMIC_MEDIA_TYPE, MEDIA_TYPE } from './negotiation.js';
 import type { SignInServer } from './sign-in.js';
 
 export const POSTMAN_CALLBACK = 'https://oauth.pstmn.io/v1/callback';
@@ -273,13 +273,91 @@ export function postmanCollection({ publicUrl, signIn }: PostmanOptions): Record
       { key: 'accessToken', value: '' },
       ...importOrder.map((d) => ({ key: idVariable(d), value: '' })),
       ...importOrder.flatMap((d) => uniqueStrings(d).map((a) => ({ key: uniqueVariable(d, a), value: '' }))),
+      { key: 'atomic_course_identifier', value: '' },
+      { key: 'atomic_course_id', value: '' },
     ],
     item: [
       { name: 'Create (first)', description: 'One resource of each type, each after what it links to; their ids go to the *_id variables.', item: creates },
       ...folders,
+      atomicFolder(),
       { name: 'Delete (last)', description: 'The resources the first folder created, each before what it links to.', item: deletes },
     ],
   };
+}
+
+/**
+ * JSON:API Atomic Operations (POST /v1/operations, ./operations.ts): a course
+ * and two terms added in one request (the terms name the course by its lid),
+ * then the course removed (its terms with it), so a run leaves the data as it was.
+ */
+function atomicFolder(): Record<string, unknown> {
+  const headers = [
+    { key: 'Accept', value: ATOMIC_MEDIA_TYPE },
+    { key: 'Content-Type', value: ATOMIC_MEDIA_TYPE },
+  ];
+  const url = { raw: '{{baseUrl}}/v1/operations', host: ['{{baseUrl}}'], path: ['v1', 'operations'] };
+  const body = (operations: unknown[]) => ({ mode: 'raw' as const, raw: JSON.stringify({ 'atomic:operations': operations }, null, 2), options: { raw: { language: 'json' as const } } });
+  const term = (digit: string, lid: string) => ({
+    op: 'add',
+    data: { type: 'course_terms', lid, attributes: { term_identifier: `2026${digit}{{atomic_course_identifier}}` }, relationships: { course: { data: { type: 'courses', lid: 'course' } } } },
+  });
+  const add = {
+    name: 'Add a course with two terms, all or nothing',
+    event: [
+      script('prerequest', [
+        '// A fresh course identifier (four capital letters, four digits, a capital letter) for this run.',
+        "const pick = (chars, n) => Array.from({ length: n }, () => chars[Math.floor(Math.random() * chars.length)]).join('');",
+        "pm.collectionVariables.set('atomic_course_identifier', pick('ABCDEFGHIJKLMNOPQRSTUVWXYZ', 4) + pick('0123456789', 4) + pick('ABCDEFGHIJKLMNOPQRSTUVWXYZ', 1));",
+      ]),
+      script('test', [
+        "pm.test('200: every operation stored', () => pm.response.to.have.status(200));",
+        "pm.test('one result per operation, in order; the terms name the course', () => {",
+        "  const results = pm.response.json()['atomic:results'];",
+        "  pm.expect(results.map((r) => r.data.type)).to.eql(['courses', 'course_terms', 'course_terms']);",
+        "  pm.expect(results.map((r) => r.data.meta.lid)).to.eql(['course', 'fall', 'spring']);",
+        "  pm.expect(results[1].data.relationships.course.data.id).to.eql(results[0].data.id);",
+        "  pm.collectionVariables.set('atomic_course_id', results[0].data.id);",
+        '});',
+      ]),
+    ],
+    request: {
+      method: 'POST',
+      header: headers,
+      url,
+      body: body([
+        {
+          op: 'add',
+          data: {
+            type: 'courses',
+            lid: 'course',
+            attributes: {
+              course_identifier: '{{atomic_course_identifier}}',
+              course_name: 'Added with its terms',
+              course_number: '1234',
+              subject_area_code: 'ATOM',
+              school_bulletin_prefix_code: 'X',
+              suffix_two: '00',
+              course_description: 'A course and its terms in one atomic request.',
+            },
+          },
+        },
+        term('1', 'fall'),
+        term('2', 'spring'),
+      ]),
+      description: 'JSON:API Atomic Operations (https://jsonapi.org/ext/atomic): every operation is stored, or none.',
+    },
+  };
+  const remove = {
+    name: 'Remove that course, all or nothing',
+    event: [
+      script('test', [
+        "pm.test('204: stored, and no result has data', () => pm.response.to.have.status(204));",
+        "pm.test('no document', () => pm.expect(pm.response.text()).to.eql(''));",
+      ]),
+    ],
+    request: { method: 'POST', header: headers, url, body: body([{ op: 'remove', ref: { type: 'courses', id: '{{atomic_course_id}}' } }]) },
+  };
+  return { name: 'Atomic operations', description: 'Several writes in one request, in one transaction (POST /v1/operations).', item: [add, remove] };
 }
 
 /** Postman's interactive sign-in, pre-filled; the token in use is `{{accessToken}}` until one is fetched there. */
