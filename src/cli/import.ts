@@ -68,7 +68,6 @@ const terminal = process.stdout.isTTY === true;
 const bars = terminal ? new cliProgress.MultiBar({ format: 'importing [{bar}] {percentage}% {value}/{total} rows', clearOnComplete: false, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
 const bar = bars?.create(1, 0);
 let lastLine = 0;
-const started = performance.now();
 const progress = (done: number, total: number) => {
   if (bar) {
     bar.setTotal(total);
@@ -81,6 +80,7 @@ const progress = (done: number, total: number) => {
 const print = (text: string) => (bars ? bars.log(`${text}\n`) : console.log(text));
 
 const { config, db } = await openConfiguredDatabase();
+const started = performance.now();
 // With AUDIT_TABLE=1, one audit event per batch in audit_event (this command's output is its own report, not a log).
 const trail = createAuditTrail({ log: false, table: config.audit.table, retentionDays: 0 }, pino({ level: 'warn' }, pino.destination(2)), db.prisma);
 const ctx = Object.assign(systemContext(process.env.USER ?? 'import'), trail ? { auditTrail: trail } : {});
