@@ -20,6 +20,8 @@ export default {
   transformIgnorePatterns: ['/node_modules/(?!(jose|oidc-provider)/)'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // The cluster suite (nginx, a replica, several processes) runs apart: npm run test:cluster.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
   setupFiles: ['<rootDir>/test/support/setup.ts'],
   testTimeout: 60_000,
   maxWorkers: process.env.CI ? 2 : '50%',

@@ -98,6 +98,9 @@ export async function graphqlMiddleware(options: GraphQLDoorOptions): Promise<Ro
     csrfPrevention: true,
     parseOptions: { maxTokens: maxTokens },
     allowBatchedHttpRequests: false,
+    // The server drains and stops on SIGTERM itself (src/server.ts): Apollo's own handler would stop
+    // GraphQL at once and then re-send the signal, killing the process before in-flight requests finish.
+    stopOnTerminationSignals: false,
     // Compact JSON: Apollo's default indents every answer, which costs time and bytes on every response.
     stringifyResult: (value) => JSON.stringify(value),
     includeStacktraceInErrorResponses: false,
