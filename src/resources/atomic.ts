@@ -16,6 +16,7 @@ import type { ResourceName } from './description.js';
 import type { WriteKind } from './operations.js';
 import type { RequestContext } from './request-context.js';
 import { createServices, type RelationshipValue, type Row, type Services, type WriteAnswer, type WriteInput } from './service.js';
+import { deferAudit } from './audit.js';
 
 /** One operation: a write of one resource, as the services take it. */
 export type AtomicOperation =
@@ -100,7 +101,9 @@ export class AtomicWrites {
    */
   async transaction<C extends RequestContext, T>(ctx: C, work: (services: Services, ctx: C) => Promise<T>): Promise<T> {
     // The caller as it is, but reading through the services' own client (the transaction), never elsewhere.
-    const inside = { ...ctx } as C & { reader?: unknown };
+    // Its audit events are recorded once the transaction ends: rolled_back unless it committed (./audit.ts).
+    const audit = deferAudit<C & { reader?: unknown }>({ ...ctx });
+    const inside = audit.ctx;
     delete inside.reader;
     let result: T;
     try {
@@ -109,7 +112,9 @@ export class AtomicWrites {
         (tx) => work(createServices(tx as unknown as Prisma), inside),
         transactionOptions,
       );
+      await audit.settle(true);
     } catch (error) {
+      await audit.settle(false);
       if (error instanceof AtomicOperationError || error instanceof ServiceError) throw error;
       const code = (error as { code?: string }).code;
       if (code && transactionCodes.has(code)) throw new UnavailableError('The database is busy: the operations could not run in one transaction in time; nothing was stored. Try again shortly.');

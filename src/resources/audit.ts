@@ -14,8 +14,12 @@ import { countAuditEvent, countImportRows } from '../observability/metrics.js';
 import type { WriteKind } from './operations.js';
 import type { RequestContext } from './request-context.js';
 
-/** success, or why the write failed: a ServiceError's code (validation, not_found, conflict, forbidden, …) or error. */
-export type AuditOutcome = 'success' | ServiceError['code'] | 'error';
+/**
+ * success, or why the write failed: a ServiceError's code (validation,
+ * not_found, conflict, forbidden, …) or error; rolled_back for a write that
+ * succeeded inside a transaction that was then rolled back (atomic operations).
+ */
+export type AuditOutcome = 'success' | ServiceError['code'] | 'error' | 'rolled_back';
 
 export interface AuditEvent {
   /** ISO 8601, when the write finished. */
@@ -43,7 +47,8 @@ export interface AuditEvent {
 }
 
 export interface AuditTrail {
-  record(event: AuditEvent): void;
+  /** Resolves once the event is stored (the table write, if any, never rejects). */
+  record(event: AuditEvent): void | Promise<void>;
   /** Stored events, newest first (only with AUDIT_TABLE=1). */
   read?(query: AuditQuery): Promise<StoredAuditEvent[]>;
 }
@@ -112,10 +117,11 @@ export async function audited<T>(
   try {
     result = await write();
   } catch (error) {
-    trail.record(event(outcomeOf(error), id));
+    await trail.record(event(outcomeOf(error), id));
     throw error;
   }
-  trail.record(event('success', id ?? idOf?.(result)));
+  // Stored before the answer: a caller who saw the write done can find its event.
+  await trail.record(event('success', id ?? idOf?.(result)));
   return result;
 }
 
@@ -147,14 +153,32 @@ export async function auditedImport<T extends { created: number; updated: number
     result = await run();
   } catch (error) {
     countImportRows(resource, 'failed', inputs.length);
-    trail?.record(event(outcomeOf(error)));
+    await trail?.record(event(outcomeOf(error)));
     throw error;
   }
   countImportRows(resource, 'created', result.created);
   countImportRows(resource, 'updated', result.updated);
   countImportRows(resource, 'rejected', result.rejected.length);
-  trail?.record(event('success', { created: result.created, updated: result.updated, rejected: result.rejected.length }));
+  await trail?.record(event('success', { created: result.created, updated: result.updated, rejected: result.rejected.length }));
   return result;
+}
+
+/**
+ * For a transaction (src/resources/atomic.ts): the caller with a trail that
+ * holds its events until the transaction ends; `settle` records them then,
+ * the successful ones as rolled_back when it did not commit.
+ */
+export function deferAudit<C extends RequestContext>(ctx: C): { ctx: C; settle(committed: boolean): Promise<void> } {
+  const trail = (ctx as AuditedContext).auditTrail;
+  if (!trail) return { ctx, settle: async () => {} };
+  const held: AuditEvent[] = [];
+  const inside = Object.assign(ctx, { auditTrail: { record: (event: AuditEvent) => void held.push(event) } satisfies AuditTrail });
+  return {
+    ctx: inside,
+    async settle(committed) {
+      for (const event of held.splice(0)) await trail.record(committed || event.outcome !== 'success' ? event : { ...event, outcome: 'rolled_back' });
+    },
+  };
 }
 
 /** The names a write input touches: its attributes, relationships and nested creations, sorted. */
@@ -185,9 +209,12 @@ export function createAuditTrail(settings: AuditSettings, logger: Logger, prisma
   if (!settings.log && !settings.table) return undefined;
   const log = logger.child({ component: 'audit' });
   const pending = new Set<Promise<unknown>>();
-  const track = (p: Promise<unknown>) => {
+  const track = (p: Promise<unknown>): Promise<void> => {
     pending.add(p);
-    void p.finally(() => pending.delete(p));
+    return p.then(
+      () => void pending.delete(p),
+      () => void pending.delete(p),
+    );
   };
   let timer: NodeJS.Timeout | undefined;
   if (settings.table && settings.retentionDays > 0) {
@@ -197,15 +224,15 @@ export function createAuditTrail(settings: AuditSettings, logger: Logger, prisma
           .deleteMany({ where: { time: { lt: new Date(Date.now() - settings.retentionDays * 86_400_000) } } })
           .catch((error: unknown) => log.warn({ reason: (error as Error).message }, 'audit events could not be pruned')),
       );
-    prune();
-    timer = setInterval(prune, PRUNE_EVERY_MS).unref();
+    void prune();
+    timer = setInterval(() => void prune(), PRUNE_EVERY_MS).unref();
   }
   return {
     record(event) {
       countAuditEvent(event.resource, event.operation, event.outcome);
       if (settings.log) log.info({ audit: event }, 'audit');
       if (settings.table) {
-        track(
+        return track(
           prisma.auditEvent
             .create({
               data: {

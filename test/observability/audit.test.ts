@@ -230,3 +230,42 @@ describe('the bulk import', () => {
     expect(await server.db.prisma.auditEvent.count({ where: { operation: 'import', resource: 'people', subject: 'ops-user' } })).toBe(2);
   });
 });
+
+describe('atomic operations', () => {
+  const ATOMIC_TYPE = 'application/vnd.api+json;ext="https://jsonapi.org/ext/atomic"';
+  async function operations(requestId: string, ops: unknown[]): Promise<number> {
+    const res = await fetch(`${server.url}/v1/operations`, {
+      method: 'POST',
+      headers: { 'content-type': ATOMIC_TYPE, accept: ATOMIC_TYPE, authorization: `Bearer ${writer}`, 'x-request-id': requestId },
+      body: JSON.stringify({ 'atomic:operations': ops }),
+    });
+    return res.status;
+  }
+
+  test('each operation records its event once the transaction ends: success when it commits, rolled_back when it does not', async () => {
+    expect(await operations('a-commit', [
+      { op: 'add', data: { type: 'courses', lid: 'c', attributes: course('AUDT3000A') } },
+      { op: 'add', data: { type: 'course_terms', attributes: { term_identifier: '20261AUDT3000A' }, relationships: { course: { data: { type: 'courses', lid: 'c' } } } } },
+    ])).toBe(200);
+    expect(eventsOf('a-commit').map((e) => [e.resource, e.operation, e.outcome])).toEqual([
+      ['courses', 'create', 'success'],
+      ['course_terms', 'create', 'success'],
+    ]);
+
+    expect(await operations('a-rollback', [
+      { op: 'add', data: { type: 'people', attributes: { name: 'Rolled back person' } } },
+      { op: 'add', data: { type: 'courses', attributes: course('AUDT3000A') } },
+    ])).toBe(400);
+    expect(eventsOf('a-rollback').map((e) => [e.resource, e.operation, e.outcome])).toEqual([
+      ['people', 'create', 'rolled_back'],
+      ['courses', 'create', 'conflict'],
+    ]);
+
+    const gql = await graphql('g-atomic', 'mutation @atomic { a: createInstructor(input: {}) { id } b: deleteCourse(id: "00000000-0000-4000-8000-000000000000") }');
+    expect(gql.data).toBeNull();
+    expect(eventsOf('g-atomic').map((e) => [e.resource, e.operation, e.outcome])).toEqual([
+      ['instructors', 'create', 'rolled_back'],
+      ['courses', 'delete', 'not_found'],
+    ]);
+  });
+});
