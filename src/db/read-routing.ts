@@ -93,8 +93,15 @@ export function readRoutingContextBuilder(inner: ContextBuilder, router: Replica
     async build(req: BuildableRequest) {
       const ctx = await inner.build(req);
       const caller = callerKey((ctx as { principal?: Principal | null }).principal, req.ip);
-      const reader = (await recent.wroteRecently(caller)) ? primary : router.pick();
-      return Object.assign(ctx, { reader, wrote: () => recent.wrote(caller) });
+      let reader = (await recent.wroteRecently(caller)) ? primary : router.pick();
+      // After this request's own write, its remaining reads (the answer with the stored record) are on the primary too.
+      Object.defineProperty(ctx, 'reader', { get: () => reader, enumerable: true, configurable: true });
+      return Object.assign(ctx, {
+        wrote: () => {
+          reader = primary;
+          recent.wrote(caller);
+        },
+      });
     },
   };
 }

@@ -266,9 +266,9 @@ describe('three instances behind nginx on a primary and a streaming replica', ()
       }
       return ms;
     };
-    await timeSignIns(5); // warm-up
+    await timeSignIns(3); // warm-up
     // The cheapest p99 of a few rounds: a shared, busy machine adds noise of its own.
-    const rounds = async () => Math.min(p99(await timeSignIns(15)), p99(await timeSignIns(15)), p99(await timeSignIns(15)));
+    const rounds = async () => Math.min(p99(await timeSignIns(12)), p99(await timeSignIns(12)));
     let started = performance.now();
     const before = await rounds();
     console.log(`sign-ins before: p99 ${before.toFixed(0)} ms (${((performance.now() - started) / 1000).toFixed(1)} s)`);
@@ -298,7 +298,7 @@ describe('three instances behind nginx on a primary and a streaming replica', ()
     const after = await rounds();
     console.log(`sign-ins after: p99 ${after.toFixed(0)} ms`);
     expect(after).toBeLessThanOrEqual(before * 1.2);
-  }, 300_000);
+  }, 900_000);
 
   test('30 s of mixed load while one instance gets SIGTERM, another SIGKILL and the replica stops: no idempotent request fails, every acknowledged write is stored', async () => {
     const token = await clientToken(nginx.url);
