@@ -39,6 +39,10 @@ export class NotFoundError extends ServiceError {
 export class ConflictError extends ServiceError {
   readonly code = 'conflict' as const;
 }
+/** A row rule of the policy refuses a write to a row the caller may see (src/resources/row-access.ts). */
+export class ForbiddenError extends ServiceError {
+  readonly code = 'forbidden' as const;
+}
 export class ValidationError extends ServiceError {
   readonly code = 'validation' as const;
 }

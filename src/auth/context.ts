@@ -14,6 +14,7 @@ import { actorName } from './actor.js';
 import { Introspector } from './introspection.js';
 import { DEFAULT_POLICY, loadPolicyFile, PolicyFileError, type Policy } from './policy.js';
 import { principalFromClaims } from './principal.js';
+import { accessRulesFor } from './rules.js';
 import { TokenRejected, UpstreamUnavailable } from './problems.js';
 import { TokenCache, tokenKey } from './token-cache.js';
 import { issuerLabel, trustedIssuers } from './issuers.js';
@@ -108,6 +109,8 @@ export function contextFor(principal: Principal | null, policy: Policy, realm: s
   const context: RequestContext = {
     principal,
     actorName: actorName(principal, issuerLabel),
+    // Row and field rules, only when the policy has them (else every row, as before).
+    ...(policy.access ? { rules: accessRulesFor(policy.access, principal) } : {}),
     // One decision, whichever way it is asked.
     can: (operation: Operation) => !refusalOf(operation),
     authorize(operation: Operation) {

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { OPERATIONS, type Operation } from '../resources/operations.js';
 import type { Principal } from './types.js';
+import { parseAccessRules, type AccessRuleSet } from './rules.js';
 
 export { OPERATIONS };
 
@@ -28,6 +29,8 @@ export interface PolicyRules {
 /** A policy: its rules, and the one question both doors ask of it. */
 export interface Policy {
   readonly rules: PolicyRules;
+  /** Row and field rules (./rules.ts); undefined when the policy has none. */
+  readonly access?: AccessRuleSet;
   decide(principal: Principal, operation: Operation): Decision;
 }
 
@@ -42,8 +45,8 @@ export const DEFAULT_RULES: PolicyRules = {
   alsoRequired: {},
 };
 
-export function makePolicy(rules: PolicyRules): Policy {
-  return { rules, decide: (principal, operation) => decide(rules, principal, operation) };
+export function makePolicy(rules: PolicyRules, access?: AccessRuleSet): Policy {
+  return { rules, access, decide: (principal, operation) => decide(rules, principal, operation) };
 }
 
 export const DEFAULT_POLICY: Policy = makePolicy(DEFAULT_RULES);
@@ -141,6 +144,10 @@ const policyFileSchema = z
       .required({ claim: true })
       .strict()
       .optional(),
+    // Row and field rules, checked by ./rules.ts (its messages name the rule).
+    identityClaim: z.unknown().optional(),
+    rows: z.unknown().optional(),
+    fields: z.unknown().optional(),
   })
   .strict();
 
@@ -151,6 +158,9 @@ export function policyFromJson(json: unknown, label: string): Policy {
     throw new PolicyFileError(label, parsed.error.issues.map((i) => `${fieldPath(i.path)}: ${i.message}`));
   }
   const p = parsed.data;
+  const problems: string[] = [];
+  const access = parseAccessRules(p, p.groups?.claim, problems);
+  if (problems.length) throw new PolicyFileError(label, problems);
   const groups = p.groups
     ? {
         claim: p.groups.claim,
@@ -166,7 +176,7 @@ export function policyFromJson(json: unknown, label: string): Policy {
     operations: { ...DEFAULT_RULES.operations, ...p.operations },
     alsoRequired: p.alsoRequired ?? {},
     groups,
-  });
+  }, access);
 }
 
 export class PolicyFileError extends Error {

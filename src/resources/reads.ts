@@ -12,6 +12,7 @@ import { regexAllowance } from './regex-screen.js';
 import type { RequestContext } from './request-context.js';
 import type { Linkage, ResourceStore, Row } from './sql.js';
 import { fieldMessages, isUuid } from './validation.js';
+import { allOf, guardHops, refuseHidden, rowRule, withoutHidden } from './row-access.js';
 
 export interface Page {
   rows: Row[];
@@ -74,7 +75,10 @@ export class ResourceReads {
    */
   async where(ctx: RequestContext, query: ListQuery, within?: Where): Promise<Where> {
     const lookup = (table: string, column: string, pattern: string, filter: FieldFilter) => this.regexIds(ctx, table, column, pattern, filter);
+    refuseHidden(ctx, this.store.description, query);
     const where = await buildWhere(this.store.description, query, lookup, regexAllowance(ctx));
+    // The policy's row rule on the rows themselves and on every row a filter reaches (row-access.ts).
+    if (ctx.rules) return allOf(guardHops(this.store.description, where, ctx.rules), rowRule(ctx, this.store.description.name), within) ?? {};
     return within ? { AND: [where, within] } : where;
   }
 
@@ -92,7 +96,7 @@ export class ResourceReads {
     const orderBy = buildOrderBy(this.store.description, query.sort);
     const rows = await this.store.query(ctx, pageStatement(this.store.description, { where, orderBy, offset, take: limit, count: true }));
     const { total, rows: page } = counted(rows);
-    return { rows: page, total, limit, offset };
+    return { rows: withoutHidden(ctx, this.store.description.name, page), total, limit, offset };
   }
 
   /**
@@ -114,14 +118,15 @@ export class ResourceReads {
     const fromEnd = call.from === 'end';
     const fetched = await this.store.query(ctx, pageStatement(this.store.description, { where, orderBy, offset: fromEnd ? 0 : offset, take, fromEnd, count: call.total }));
     const { total, rows: read } = counted(fetched);
-    return windowOf(read, rows, fromEnd, call.total ? total : undefined);
+    return windowOf(withoutHidden(ctx, this.store.description.name, read), rows, fromEnd, call.total ? total : undefined);
   }
 
   async get(ctx: RequestContext, id: string): Promise<Row> {
     ctx.authorize(operationFor('get'));
-    const row = isUuid(id) ? (await this.store.query(ctx, byIdStatement(this.store.description, id)))[0] : undefined;
+    // A row the rule hides is not found: its existence does not leak.
+    const row = isUuid(id) ? (await this.store.query(ctx, byIdStatement(this.store.description, id, rowRule(ctx, this.store.description.name))))[0] : undefined;
     if (!row) throw notFound(this.store, id);
-    return row;
+    return withoutHidden(ctx, this.store.description.name, [row])[0]!;
   }
 
   /** Rows by id, in no particular order; unknown ids are left out (for loaders). */
@@ -129,7 +134,7 @@ export class ResourceReads {
     ctx.authorize(operationFor('get'));
     const valid = [...new Set(ids.filter(isUuid))];
     if (!valid.length) return [];
-    return this.store.query(ctx, byIdsStatement(this.store.description, valid));
+    return withoutHidden(ctx, this.store.description.name, await this.store.query(ctx, byIdsStatement(this.store.description, valid, rowRule(ctx, this.store.description.name))));
   }
 
   /**
@@ -146,7 +151,7 @@ export class ResourceReads {
     const where = await this.reads(target).where(ctx, query);
     const orderBy = buildOrderBy(target.description, query.sort);
     const rows = await this.store.query(ctx, relatedStatement(this.store.description, { rel, parentIds: ids, where, orderBy }));
-    for (const row of rows) {
+    for (const row of withoutHidden(ctx, target.description.name, rows)) {
       const parent = row.__parent as string;
       delete row.__parent;
       result.get(parent)?.push(row);
@@ -180,7 +185,7 @@ export class ResourceReads {
     const fromEnd = call.from === 'end';
     const fetched = await this.store.query(ctx, relatedStatement(this.store.description, { rel, parentIds: ids, where, orderBy, offset: fromEnd ? 0 : offset, take, fromEnd, count: call.total }));
     const byParent = new Map<string, Row[]>(ids.map((id) => [id, []]));
-    for (const row of fetched) byParent.get(row.__parent as string)!.push(row);
+    for (const row of withoutHidden(ctx, target.description.name, fetched)) byParent.get(row.__parent as string)!.push(row);
     for (const [id, parentRows] of byParent) {
       for (const row of parentRows) delete row.__parent;
       const { total, rows: read } = counted(parentRows);

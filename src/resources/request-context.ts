@@ -4,6 +4,19 @@
 // in-process callers.
 import type { Prisma } from '../db/database.js';
 import type { Operation } from './operations.js';
+import type { ResourceName } from './description.js';
+import type { Where } from './query.js';
+
+/**
+ * The policy's row and field rules, evaluated for one caller (src/auth/rules.ts):
+ * the services AND `rows` into every statement they run (src/resources/row-access.ts).
+ */
+export interface AccessRules {
+  /** The condition a row of `resource` must meet for `operation`; undefined: every row. */
+  rows(resource: ResourceName, operation: Operation): Where | undefined;
+  /** Attributes (fields) of `resource` this caller may not read; undefined: none. */
+  hidden(resource: ResourceName): ReadonlySet<string> | undefined;
+}
 
 export interface RequestContext {
   /** Throws UnauthenticatedError or ForbiddenError (src/auth/errors.ts) when the policy refuses. */
@@ -19,6 +32,8 @@ export interface RequestContext {
   readonly reader?: Prisma;
   /** Called by the services after a write of this caller has been stored (read-your-writes). */
   wrote?(): void;
+  /** Row and field rules; unset when the policy has none (every row and field). */
+  readonly rules?: AccessRules;
 }
 
 /** For trusted in-process callers (demo data loader, import command, the services' own look-ups). */

@@ -263,12 +263,20 @@ export function relatedStatement(parent: ResourceDescription, q: RelatedQuestion
   };
 }
 
-/** Rows by id (one array parameter). */
-export function byIdsStatement(description: ResourceDescription, ids: readonly string[]): Statement {
-  return { text: `SELECT ${columnsOf(description).select('t')} FROM ${quote(description.table)} t WHERE t.id = ANY($1::uuid[])`, values: [ids] };
+/** Rows by id (one array parameter), among those meeting `rule` (the policy's row rule) when given. */
+export function byIdsStatement(description: ResourceDescription, ids: readonly string[], rule?: Where): Statement {
+  if (!rule) return { text: `SELECT ${columnsOf(description).select('t')} FROM ${quote(description.table)} t WHERE t.id = ANY($1::uuid[])`, values: [ids] };
+  const params = new Parameters();
+  const idsParam = params.add(ids, 'uuid[]');
+  const condition = whereSql(description, rule, 't', params);
+  return { text: `SELECT ${columnsOf(description).select('t')} FROM ${quote(description.table)} t WHERE t.id = ANY(${idsParam})${condition ? ` AND ${condition}` : ''}`, values: params.values };
 }
 
-/** One row by id. */
-export function byIdStatement(description: ResourceDescription, id: string): Statement {
-  return { text: `SELECT ${columnsOf(description).select('t')} FROM ${quote(description.table)} t WHERE t.id = $1::uuid`, values: [id] };
+/** One row by id, if it meets `rule` (the policy's row rule) when given. */
+export function byIdStatement(description: ResourceDescription, id: string, rule?: Where): Statement {
+  if (!rule) return { text: `SELECT ${columnsOf(description).select('t')} FROM ${quote(description.table)} t WHERE t.id = $1::uuid`, values: [id] };
+  const params = new Parameters();
+  const idParam = params.add(id, 'uuid');
+  const condition = whereSql(description, rule, 't', params);
+  return { text: `SELECT ${columnsOf(description).select('t')} FROM ${quote(description.table)} t WHERE t.id = ${idParam}${condition ? ` AND ${condition}` : ''}`, values: params.values };
 }

@@ -6,7 +6,7 @@ import type { Prisma } from '../db/database.js';
 import { column, type RelationshipDescription, type ResourceDescription, type ResourceName } from './description.js';
 import { mapDatabaseError } from './database-errors.js';
 import type { RequestContext } from './request-context.js';
-import type { Statement } from './sql-reads.js';
+import { hop, Parameters, whereSql, type Statement } from './sql-reads.js';
 
 /** A stored row: the model's scalar fields, camelCase, including foreign keys. */
 export type Row = { id: string } & Record<string, unknown>;
@@ -95,16 +95,33 @@ export class ResourceStore {
   async linkage(ids: readonly string[], rels: readonly RelationshipDescription[], ctx?: RequestContext): Promise<Map<string, Linkage>> {
     const result = new Map<string, Linkage>();
     if (!ids.length || !rels.length) return result;
-    const columns = rels.map((rel, i) => `${this.linkageExpression(rel)} AS "l${i}"`);
+    // The policy's row rules: only rows the caller may read, linked to targets it may read (src/resources/row-access.ts).
+    const rules = ctx?.rules;
+    const params = new Parameters();
     // One array parameter: the statement's text is the same whatever the number of ids.
-    const sql = `SELECT t.id::text AS id, ${columns.join(', ')} FROM "${this.description.table}" t WHERE t.id = ANY($1::uuid[])`;
-    const rows = await this.run(() => (ctx ? this.reader(ctx) : this.prisma).$queryRawUnsafe<Record<string, string | null | string[]>[]>(sql, ids));
+    const idsParam = params.add(ids, 'uuid[]');
+    const columns = rels.map((rel, i) => {
+      const targetRule = rules?.rows(rel.target, 'read');
+      return `${targetRule ? this.visibleLinkage(rel, targetRule, params) : this.linkageExpression(rel)} AS "l${i}"`;
+    });
+    const ownRule = rules?.rows(this.description.name, 'read');
+    const own = ownRule ? whereSql(this.description, ownRule, 't', params) : undefined;
+    const sql = `SELECT t.id::text AS id, ${columns.join(', ')} FROM "${this.description.table}" t WHERE t.id = ANY(${idsParam})${own ? ` AND ${own}` : ''}`;
+    const rows = await this.run(() => (ctx ? this.reader(ctx) : this.prisma).$queryRawUnsafe<Record<string, string | null | string[]>[]>(sql, ...params.values));
     for (const row of rows) {
       const links: Linkage = {};
       rels.forEach((rel, i) => (links[rel.field] = row[`l${i}`] ?? null));
       result.set(row.id as string, links);
     }
     return result;
+  }
+
+  /** One relationship's linkage for the row `t`, only to target rows meeting `rule`. */
+  private visibleLinkage(rel: RelationshipDescription, rule: Record<string, unknown>, params: Parameters): string {
+    const { from, on } = hop(this.description, rel, 't', 'x');
+    const condition = whereSql(this.of(rel.target).description, rule, 'x', params);
+    const rows = `FROM ${from} WHERE ${on}${condition ? ` AND ${condition}` : ''}`;
+    return rel.toMany ? `ARRAY(SELECT x.id::text ${rows} ORDER BY 1)` : `(SELECT x.id::text ${rows} LIMIT 1)`;
   }
 
   /** The SQL giving one relationship's linkage for the row `t`: an id, or an array of ids. */

@@ -27,6 +27,10 @@ import type { ResourceStore, Row } from './sql.js';
 import { checkAttributes, fieldMessages, isUuid } from './validation.js';
 import { nestedCreateData, runNested, type NestedMember } from './nested-writes.js';
 import { audited, changedNames } from './audit.js';
+import { checkNewRow, checkStoredRow, idsMeeting, rowRefusal } from './row-access.js';
+import { randomUUID } from 'node:crypto';
+import { ForbiddenError } from '../errors.js';
+import type { Operation } from './operations.js';
 
 export interface WriteInput {
   /** Client-generated id (create only). */
@@ -94,9 +98,10 @@ export class ResourceWrites {
     if (input.id !== undefined && !isUuid(input.id)) problems.push({ detail: fieldMessages.invalidId, source: { kind: 'id' } });
     const { data, problems: attributeProblems } = checkAttributes(this.store.description, input.attributes ?? {}, 'create');
     problems.push(...attributeProblems);
-    const relationData = await this.relationshipData(input.relationships ?? {}, problems);
+    const relationData = await this.relationshipData(input.relationships ?? {}, problems, undefined, ctx);
     const nested = await this.nestedData(ctx, input, problems);
     if (problems.length) throw new ValidationError(problems);
+    await this.checkRules(ctx, 'create', { id: input.id ?? randomUUID(), ...data }, relationData, input);
     return runNested(this.store, input.created, () =>
       this.store.delegate.create({ data: { ...(input.id ? { id: input.id } : {}), ...data, ...relationData, ...nested, ...audit(ctx) } }),
     );
@@ -105,19 +110,20 @@ export class ResourceWrites {
   async update(ctx: RequestContext, id: string, input: WriteInput): Promise<Row> {
     return stored(ctx, audited(ctx, this.store.description.type, 'update', id, changedNames(input), () => {
       ctx.authorize(operationFor('update'));
-      return this.write(ctx, id, input);
+      return this.write(ctx, id, input, operationFor('update'));
     }));
   }
 
   /** An update the policy allowed (as `update`, or as `replace` of a relationship). */
-  private async write(ctx: RequestContext, id: string, input: WriteInput): Promise<Row> {
-    await this.existing(id);
+  private async write(ctx: RequestContext, id: string, input: WriteInput, operation: Operation): Promise<Row> {
+    const before = await this.allowed(ctx, id, operation);
     const problems: Problem[] = [];
     const { data, problems: attributeProblems } = checkAttributes(this.store.description, input.attributes ?? {}, 'update');
     problems.push(...attributeProblems);
-    const relationData = await this.relationshipData(input.relationships ?? {}, problems, id);
+    const relationData = await this.relationshipData(input.relationships ?? {}, problems, id, ctx);
     const nested = await this.nestedData(ctx, input, problems);
     if (problems.length) throw new ValidationError(problems);
+    await this.checkRules(ctx, operation, { ...before, ...data }, relationData, input);
     return runNested(this.store, input.created, () => this.store.delegate.update({ where: { id }, data: { ...data, ...relationData, ...nested, ...audit(ctx) } }));
   }
 
@@ -135,10 +141,41 @@ export class ResourceWrites {
     return this.reads.get(trustedReader, id);
   }
 
+  /** The stored row, or a 404 when it is missing or the row rule hides it, or a 403 when the rule refuses `operation` on it. */
+  private async allowed(ctx: RequestContext, id: string, operation: Operation): Promise<Row> {
+    if (ctx.rules && isUuid(id)) await checkStoredRow(ctx, this.store.description, id, operation, this.sql, () => notFound(this.store, id));
+    return this.existing(id);
+  }
+
+  /** Row rules run on the primary (or the write's transaction). */
+  private readonly sql = (text: string, values: unknown[]) => this.store.run(() => this.store.prisma.$queryRawUnsafe<Record<string, unknown>[]>(text, ...values));
+
+  /**
+   * The row as the write would leave it, against the write rule, before
+   * anything is written; members created with it are refused when their
+   * resource has a create rule (create them one by one).
+   */
+  private async checkRules(ctx: RequestContext, operation: Operation, row: Record<string, unknown>, relationData: Record<string, unknown>, input: WriteInput): Promise<void> {
+    if (!ctx.rules) return;
+    const values = { ...row };
+    for (const [field, change] of Object.entries(relationData)) {
+      const rel = this.store.relationship(field);
+      if (!rel?.foreignKey) continue;
+      const c = change as { connect?: { id: string }; disconnect?: true };
+      values[rel.foreignKey] = c.connect ? c.connect.id : null;
+    }
+    await checkNewRow(ctx, this.store.description, operation, values, this.sql);
+    for (const field of Object.keys(input.created ?? {})) {
+      const rel = this.store.relationship(field);
+      if (rel && ctx.rules.rows(rel.target, 'create')) throw new ForbiddenError(rowRefusal(this.store.of(rel.target).description, 'create'));
+    }
+  }
+
   async delete(ctx: RequestContext, id: string): Promise<void> {
     return stored(ctx, audited(ctx, this.store.description.type, 'delete', id, [], async () => {
       ctx.authorize(operationFor('delete'));
       if (!isUuid(id)) throw notFound(this.store, id);
+      await this.allowed(ctx, id, operationFor('delete'));
       await this.store.run(() => this.store.delegate.delete({ where: { id } }));
     }));
   }
@@ -147,7 +184,7 @@ export class ResourceWrites {
   async setRelationship(ctx: RequestContext, id: string, field: string, value: RelationshipValue): Promise<Row> {
     return stored(ctx, audited(ctx, this.store.description.type, 'replace', id, [field], () => {
       ctx.authorize(operationFor('replace'));
-      return this.write(ctx, id, { relationships: { [field]: value } });
+      return this.write(ctx, id, { relationships: { [field]: value } }, operationFor('replace'));
     }));
   }
 
@@ -170,10 +207,10 @@ export class ResourceWrites {
     const rel = this.store.relationship(field);
     if (!rel) throw notARelationship(this.store, field);
     if (!rel.toMany) throw new ValidationError(relationshipMessages.toOneOnly(field), { kind: 'relationship', name: field });
-    const existing = await this.existing(id);
+    const existing = await this.allowed(ctx, id, operationFor(kind));
     const link = checkLink(this.store.description, field, ids);
     if (isProblem(link)) throw new ValidationError([link]);
-    await this.checkExist(rel, link.ids);
+    await this.checkExist(rel, link.ids, ctx);
     if (kind === 'remove' && rel.membersRequireOwner) {
       const current = (await currentMembers(this.store, rel, [id])).get(id) ?? [];
       if (link.ids.some((m) => current.includes(m))) throw new ValidationError([ownerRequiredProblem(this.store, rel)]);
@@ -186,13 +223,24 @@ export class ResourceWrites {
   }
 
   /** Existence: a linked id with no row is a 404 naming the relationship. */
-  private async checkExist(rel: RelationshipDescription, ids: readonly string[]): Promise<void> {
+  private async checkExist(rel: RelationshipDescription, ids: readonly string[], ctx?: RequestContext): Promise<void> {
     const missing = await missingTargets(this.store, rel, ids);
     if (missing.size) throw new NotFoundError([notFoundProblem(this.store, rel, [...missing])]);
+    if (!ctx?.rules) return;
+    // Row rules: a target the caller may not read is not found; members whose
+    // own foreign key changes (one-to-many) must be rows the caller may update.
+    const target = this.store.of(rel.target).description;
+    const visible = await idsMeeting(ctx, target, ids, 'read', this.sql);
+    const hidden = ids.filter((i) => !visible.has(i));
+    if (hidden.length) throw new NotFoundError([notFoundProblem(this.store, rel, hidden)]);
+    if (rel.toMany && !rel.joinTable) {
+      const writable = await idsMeeting(ctx, target, ids, 'update', this.sql);
+      if (ids.some((i) => !writable.has(i))) throw new ForbiddenError(rowRefusal(target, 'update'));
+    }
   }
 
   /** Checks relationship input (create without `id`, update with it) and returns the Prisma nested-write data for it. */
-  private async relationshipData(relationships: Readonly<Record<string, RelationshipValue>>, problems: Problem[], id?: string): Promise<Record<string, unknown>> {
+  private async relationshipData(relationships: Readonly<Record<string, RelationshipValue>>, problems: Problem[], id?: string, ctx?: RequestContext): Promise<Record<string, unknown>> {
     const data: Record<string, unknown> = {};
     for (const [field, value] of Object.entries(relationships)) {
       const link = checkLink(this.store.description, field, value);
@@ -205,7 +253,7 @@ export class ResourceWrites {
         if (id) data[field] = { disconnect: true };
         continue;
       }
-      await this.checkExist(rel, ids);
+      await this.checkExist(rel, ids, ctx);
       if (rel.toMany) {
         if (id && rel.membersRequireOwner) {
           const current = (await currentMembers(this.store, rel, [id])).get(id) ?? [];

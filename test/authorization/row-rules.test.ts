@@ -1,0 +1,253 @@
+// Row rules from token claims (docs/policy.md), through both doors over real
+// HTTP: students see their own grades, instructors their course terms' grades,
+// the registrar group and one reporting client every grade, a user without a
+// person none. Lists, counts, gets, includes, related lists, linkage, filters
+// and sorts agree with direct SQL; writes outside the write rule are refused
+// (403 visible, 404 invisible) and the database shows nothing was written.
+import 'reflect-metadata';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Database } from '../../src/db/database.js';
+import { createTestDatabase } from '../support/database.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { StandInIssuer } from '../support/issuer.mjs';
+
+const policy = {
+  identityClaim: 'sub',
+  groups: { claim: 'groups' },
+  rows: {
+    grades: {
+      read: {
+        any: [
+          { path: 'student.person.username', equals: { identity: true } },
+          { path: 'course_term.instructors.person.username', equals: { identity: true } },
+          { group: 'registrar' },
+          { client: 'reporting' },
+        ],
+      },
+      write: { any: [{ path: 'course_term.instructors.person.username', equals: { identity: true } }, { group: 'registrar' }] },
+    },
+  },
+};
+
+let as: StandInIssuer;
+let db: Database;
+let server: TestServer;
+let plain: TestServer;
+const ids: Record<string, string> = {};
+
+async function seed(): Promise<void> {
+  const p = db.prisma;
+  const person = async (name: string, username: string) => (await p.person.create({ data: { name, username } })).id;
+  ids.alice = (await p.student.create({ data: { person: { connect: { id: await person('Alice', 'alice') } } } })).id;
+  ids.bob = (await p.student.create({ data: { person: { connect: { id: await person('Bob', 'bob') } } } })).id;
+  ids.carol = (await p.student.create({ data: { person: { connect: { id: await person('Carol', 'carol') } } } })).id;
+  ids.ivy = (await p.instructor.create({ data: { person: { connect: { id: await person('Ivy', 'ivy') } } } })).id;
+  ids.joe = (await p.instructor.create({ data: { person: { connect: { id: await person('Joe', 'joe') } } } })).id;
+  const course = await p.course.create({
+    data: { schoolBulletinPrefixCode: 'COMS', suffixTwo: '00', subjectAreaCode: 'COMS', courseNumber: '1001', courseIdentifier: 'COMS1001W', courseName: 'Intro', courseDescription: 'd' },
+  });
+  ids.course = course.id;
+  const term = async (termIdentifier: string, instructors: string[]) =>
+    (await p.courseTerm.create({ data: { termIdentifier, courseId: course.id, instructors: { connect: instructors.map((id) => ({ id })) } } })).id;
+  ids.t1 = await term('20261COMS1001W', [ids.ivy]);
+  ids.t2 = await term('20262COMS1001W', [ids.joe]);
+  ids.t3 = await term('20263COMS1001W', [ids.ivy, ids.joe]);
+  const grade = async (student: string, courseTermId: string, gradeValue: number) =>
+    (await p.grade.create({ data: { studentId: ids[student]!, courseTermId, credits: 3, gradeValue } })).id;
+  ids.aliceT1 = await grade('alice', ids.t1, 4);
+  ids.aliceT2 = await grade('alice', ids.t2, 3.7);
+  ids.bobT1 = await grade('bob', ids.t1, 3);
+  ids.bobT2 = await grade('bob', ids.t2, 2.7);
+  ids.bobT3 = await grade('bob', ids.t3, 3.3);
+}
+
+beforeAll(async () => {
+  as = await StandInIssuer.start();
+  db = await createTestDatabase();
+  await seed();
+  const dir = mkdtempSync(join(tmpdir(), 'row-rules-'));
+  const policyFile = join(dir, 'policy.json');
+  writeFileSync(policyFile, JSON.stringify(policy));
+  const env = { OAUTH_ISSUER: as.issuer, OAUTH_AUDIENCE: as.audience, OAUTH_JWKS_URI: as.jwksUri, DEV_AUTH_SERVER: '0' };
+  server = await startTestServer({ ...env, OAUTH_POLICY_FILE: policyFile }, { db });
+  plain = await startTestServer(env, { db });
+}, 60_000);
+afterAll(async () => {
+  await server?.stop();
+  await plain?.stop();
+  await db?.close();
+  await as?.stop();
+});
+
+type Caller = 'student' | 'instructor' | 'registrar' | 'client' | 'nobody';
+const claims: Record<Caller, Record<string, unknown>> = {
+  student: { sub: 'alice', client_id: 'web-app' },
+  instructor: { sub: 'ivy', client_id: 'web-app' },
+  registrar: { sub: 'rita', client_id: 'web-app', groups: ['registrar'] },
+  client: { sub: 'reporting', client_id: 'reporting' },
+  nobody: { sub: 'nobody', client_id: 'web-app' },
+};
+const tokens = {} as Record<Caller, string>;
+beforeAll(async () => {
+  for (const caller of Object.keys(claims) as Caller[]) tokens[caller] = await as.sign({ scope: 'read write', ...claims[caller] });
+});
+
+async function rest(caller: Caller, method: string, path: string, body?: unknown, on = server) {
+  const res = await fetch(`${on.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${tokens[caller]}`, accept: 'application/vnd.api+json', ...(body ? { 'content-type': 'application/vnd.api+json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: (res.status === 204 ? null : await res.json()) };  
+}
+
+async function gql(caller: Caller, query: string, variables: Record<string, unknown> = {}) {
+  const res = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tokens[caller]}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json());  
+}
+
+/** What the database says each caller may read: the rule written by hand in SQL. */
+async function visibleGrades(caller: Caller): Promise<string[]> {
+  const q = (text: string, ...values: unknown[]) => db.prisma.$queryRawUnsafe<{ id: string }[]>(text, ...values);
+  let rows: { id: string }[];
+  if (caller === 'registrar' || caller === 'client') rows = await q('SELECT id::text FROM grade');
+  else
+    rows = await q(
+      `SELECT g.id::text FROM grade g JOIN student s ON s.id = g.student_id JOIN person p ON p.id = s.person_id WHERE p.username = $1
+       UNION SELECT g.id::text FROM grade g JOIN "_course_term_instructors" j ON j."A" = g.course_term_id JOIN instructor i ON i.id = j."B" JOIN person p ON p.id = i.person_id WHERE p.username = $1`,
+      claims[caller].sub,
+    );
+  return rows.map((r) => r.id).sort();
+}
+
+const sorted = (list: { id: string }[]) => list.map((r) => r.id).sort();
+const callers: Caller[] = ['student', 'instructor', 'registrar', 'client', 'nobody'];
+
+describe.each(callers)('%s reads', (caller) => {
+  test('JSON:API list, count, get, include, related, linkage, filter and sort agree with SQL', async () => {
+    const expected = await visibleGrades(caller);
+    const list = await rest(caller, 'GET', '/v1/grades?page[size]=100');
+    expect(list.status).toBe(200);
+    expect(sorted(list.body.data)).toEqual(expected);
+    expect(list.body.meta.pagination.count).toBe(expected.length);
+    // A filter and a sort see only visible rows.
+    const filtered = await rest(caller, 'GET', '/v1/grades?filter[credits]=3&sort=-grade_value');
+    expect(sorted(filtered.body.data)).toEqual(expected);
+    const values = filtered.body.data.map((g: { attributes: { grade_value: number } }) => g.attributes.grade_value);
+    expect(values).toEqual([...values].sort((a: number, b: number) => b - a));
+    for (const id of [ids.aliceT1, ids.bobT2]) {
+      const one = await rest(caller, 'GET', `/v1/grades/${id}`);
+      expect(one.status).toBe(expected.includes(id!) ? 200 : 404);
+    }
+    const withTerms = new Set<string>();
+    for (const term of ['t1', 't2', 't3']) {
+      const termId = ids[term]!;
+      const inTerm = (await db.prisma.grade.findMany({ where: { courseTermId: termId }, select: { id: true } })).map((g) => g.id).filter((id) => expected.includes(id)).sort();
+      inTerm.forEach((id) => withTerms.add(id));
+      const related = await rest(caller, 'GET', `/v1/course_terms/${termId}/grades`);
+      expect(sorted(related.body.data)).toEqual(inTerm);
+      expect(related.body.meta.pagination.count).toBe(inTerm.length);
+      const linkage = await rest(caller, 'GET', `/v1/course_terms/${termId}/relationships/grades`);
+      expect(sorted(linkage.body.data)).toEqual(inTerm);
+      const included = await rest(caller, 'GET', `/v1/course_terms/${termId}?include=grades`);
+      expect(sorted(included.body.data.relationships.grades.data)).toEqual(inTerm);
+      expect(sorted(included.body.included ?? [])).toEqual(inTerm);
+    }
+    expect([...withTerms].sort()).toEqual(expected);
+    // From the student's side too: Bob's grades as this caller may see them.
+    const bobs = await rest(caller, 'GET', `/v1/students/${ids.bob}/grades`);
+    expect(sorted(bobs.body.data)).toEqual(expected.filter((id) => [ids.bobT1, ids.bobT2, ids.bobT3].includes(id)));
+  });
+
+  test('GraphQL list, totalCount, one grade, nested grades and their counts agree with SQL', async () => {
+    const expected = await visibleGrades(caller);
+    const answer = await gql(
+      caller,
+      `query($hidden: ID!, $t: ID!) { grades(limit: 100) { totalCount nodes { id gradeValue } }
+        grade(id: $hidden) { id }
+        courseTerm(id: $t) { grades(limit: 100) { totalCount nodes { id } } }
+        student(id: "${ids.bob}") { grades(limit: 100) { totalCount nodes { id courseTerm { id } } } } }`,
+      { hidden: ids.bobT2, t: ids.t1 },
+    );
+    expect(answer.errors).toBeUndefined();
+    expect(sorted(answer.data.grades.nodes)).toEqual(expected);
+    expect(answer.data.grades.totalCount).toBe(expected.length);
+    expect(answer.data.grade).toEqual(expected.includes(ids.bobT2!) ? { id: ids.bobT2 } : null);
+    const inT1 = [ids.aliceT1!, ids.bobT1!].filter((id) => expected.includes(id)).sort();
+    expect(sorted(answer.data.courseTerm.grades.nodes)).toEqual(inT1);
+    expect(answer.data.courseTerm.grades.totalCount).toBe(inT1.length);
+    const bobs = [ids.bobT1!, ids.bobT2!, ids.bobT3!].filter((id) => expected.includes(id)).sort();
+    expect(sorted(answer.data.student.grades.nodes)).toEqual(bobs);
+    expect(answer.data.student.grades.totalCount).toBe(bobs.length);
+  });
+});
+
+const gradeBody = (id: string | undefined, attributes: Record<string, unknown>, relationships: Record<string, string> = {}) => ({
+  data: {
+    type: 'grades',
+    ...(id ? { id } : {}),
+    attributes,
+    relationships: Object.fromEntries(Object.entries(relationships).map(([k, v]) => [k, { data: { type: k === 'student' ? 'students' : 'course_terms', id: v } }])),
+  },
+});
+
+describe('writes', () => {
+  const valueOf = async (id: string) => (await db.prisma.grade.findUnique({ where: { id } }))?.gradeValue;
+
+  test('an instructor changes grades of their own terms only: 404 for a grade they cannot see, 403 moving one out of their terms', async () => {
+    expect((await rest('instructor', 'PATCH', `/v1/grades/${ids.bobT1}`, gradeBody(ids.bobT1, { grade_value: 3.1 }))).status).toBe(200);
+    expect(await valueOf(ids.bobT1!)).toBe(3.1);
+    expect((await rest('instructor', 'PATCH', `/v1/grades/${ids.bobT2}`, gradeBody(ids.bobT2, { grade_value: 0 }))).status).toBe(404);
+    expect((await rest('instructor', 'DELETE', `/v1/grades/${ids.bobT2}`)).status).toBe(404);
+    expect((await rest('instructor', 'PATCH', `/v1/grades/${ids.aliceT1}/relationships/course_term`, { data: { type: 'course_terms', id: ids.t2 } })).status).toBe(403);
+    expect(await valueOf(ids.bobT2!)).toBe(2.7);
+    expect((await db.prisma.grade.findUnique({ where: { id: ids.aliceT1! } }))?.courseTermId).toBe(ids.t1);
+    // GraphQL: the same decisions.
+    const hidden = await gql('instructor', `mutation($id: ID!) { updateGrade(id: $id, input: { gradeValue: 0 }) { id } }`, { id: ids.bobT2 });
+    expect(hidden.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(await valueOf(ids.bobT2!)).toBe(2.7);
+  });
+
+  test('a student sees their grade but may not change or delete it (403); nobody sees nothing (404)', async () => {
+    expect((await rest('student', 'PATCH', `/v1/grades/${ids.aliceT1}`, gradeBody(ids.aliceT1, { grade_value: 0 }))).status).toBe(403);
+    expect((await rest('student', 'DELETE', `/v1/grades/${ids.aliceT1}`)).status).toBe(403);
+    const viaGraphql = await gql('student', `mutation($id: ID!) { deleteGrade(id: $id) }`, { id: ids.aliceT1 });
+    expect(viaGraphql.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await rest('nobody', 'DELETE', `/v1/grades/${ids.aliceT1}`)).status).toBe(404);
+    expect(await valueOf(ids.aliceT1!)).toBe(4);
+  });
+
+  test('creates: an instructor only in their own term; the registrar anywhere', async () => {
+    const before = await db.prisma.grade.count();
+    const refused = await rest('instructor', 'POST', '/v1/grades', gradeBody(undefined, { credits: 3 }, { student: ids.carol!, course_term: ids.t2! }));
+    expect(refused.status).toBe(403);
+    expect(await db.prisma.grade.count()).toBe(before);
+    const made = await rest('instructor', 'POST', '/v1/grades', gradeBody(undefined, { credits: 3 }, { student: ids.carol!, course_term: ids.t1! }));
+    expect(made.status).toBe(201);
+    const byRegistrar = await rest('registrar', 'POST', '/v1/grades', gradeBody(undefined, { credits: 3 }, { student: ids.carol!, course_term: ids.t2! }));
+    expect(byRegistrar.status).toBe(201);
+    const byStudent = await rest('student', 'POST', '/v1/grades', gradeBody(undefined, { credits: 3 }, { student: ids.alice!, course_term: ids.t3! }));
+    expect(byStudent.status).toBe(403);
+    expect(await db.prisma.grade.count()).toBe(before + 2);
+    // Linking a grade the instructor cannot see into their term: not found, nothing moved.
+    const linked = await rest('instructor', 'POST', `/v1/course_terms/${ids.t1}/relationships/grades`, { data: [{ type: 'grades', id: byRegistrar.body.data.id }] });
+    expect(linked.status).toBe(404);
+    expect((await db.prisma.grade.findUnique({ where: { id: byRegistrar.body.data.id } }))?.courseTermId).toBe(ids.t2);
+    await db.prisma.grade.deleteMany({ where: { id: { in: [made.body.data.id, byRegistrar.body.data.id] } } });
+  });
+});
+
+test('without row rules in the policy every grade is read, as before', async () => {
+  const all = (await db.prisma.grade.findMany({ select: { id: true } })).map((g) => g.id).sort();
+  for (const caller of ['student', 'nobody'] as Caller[]) {
+    const list = await rest(caller, 'GET', '/v1/grades?page[size]=100', undefined, plain);
+    expect(sorted(list.body.data)).toEqual(all);
+  }
+});
