@@ -82,6 +82,8 @@ export class ResourceSerializer {
     const attributes: Record<string, unknown> = {};
     for (const a of this.attributes) {
       if (fieldset && !fieldset.has(a.external)) continue;
+      // A field the services left out of the row (the policy's field rules) is omitted.
+      if (!(a.field in row)) continue;
       const value = row[a.field];
       attributes[a.external] = a.date ? formatDate(value as Date | null) : (value ?? null);
     }

@@ -30,6 +30,8 @@ const policy = {
       write: { any: [{ path: 'course_term.instructors.person.username', equals: { identity: true } }, { group: 'registrar' }] },
     },
   },
+  // The reporting client counts grades but never sees a letter.
+  fields: { grades: { grade_letter: { not: { client: true } } } },
 };
 
 let as: StandInIssuer;
@@ -242,6 +244,28 @@ describe('writes', () => {
     expect((await db.prisma.grade.findUnique({ where: { id: byRegistrar.body.data.id } }))?.courseTermId).toBe(ids.t2);
     await db.prisma.grade.deleteMany({ where: { id: { in: [made.body.data.id, byRegistrar.body.data.id] } } });
   });
+});
+
+test('a field rule: the hidden attribute is omitted (JSON:API), null (GraphQL), and refused as a sort key like an unknown one', async () => {
+  const list = await rest('client', 'GET', '/v1/grades');
+  expect(list.body.data.length).toBeGreaterThan(0);
+  for (const g of list.body.data) expect(Object.keys(g.attributes)).not.toContain('grade_letter');
+  expect(Object.keys((await rest('registrar', 'GET', '/v1/grades')).body.data[0].attributes)).toContain('grade_letter');
+  const sortedBy = await rest('client', 'GET', '/v1/grades?sort=grade_letter');
+  expect(sortedBy.status).toBe(400);
+  expect(sortedBy.body.errors[0]).toMatchObject({ source: { parameter: 'sort' }, detail: 'gradeLetter is not a sortable field of grades.' });
+  expect((await rest('registrar', 'GET', '/v1/grades?sort=grade_letter')).status).toBe(200);
+  const answer = await gql('client', `{ grades(limit: 1) { nodes { id gradeLetter } } }`);
+  expect(answer.data.grades.nodes[0].gradeLetter).toBeNull();
+});
+
+test('a broken rule stops the start with a message naming the rule', async () => {
+  const { policyFromJson } = await import('../../src/auth/policy.js');
+  const broken = { rows: { grades: { read: { any: [{ group: 'registrar' }, { path: 'student.nope.username', equals: { identity: true } }] }, wirte: true } } };
+  expect(() => policyFromJson(broken, 'OAUTH_POLICY_FILE (p.json)')).toThrow(
+    /rows\.grades\.read\.any\[1\]\.path: "student\.nope\.username" is not a path of grades.*rows\.grades\.wirte: not an operation/,
+  );
+  expect(() => policyFromJson({ fields: { grades: { grade_value: { path: 'credits', equals: 1 } } } }, 'p')).toThrow(/fields\.grades\.grade_value\.path: a field rule depends on the caller only/);
 });
 
 test('without row rules in the policy every grade is read, as before', async () => {
