@@ -156,27 +156,34 @@ export async function upsertRows(sql: SqlRunner, description: ResourceDescriptio
  * The links of rows already written that live outside their own row: the
  * inverse side of a foreign key (a course's course terms, a person's
  * instructor) and many-to-many join tables. The ids given replace the current
- * ones, as a single write's `set` does; members claimed by several rows go to
- * the last.
+ * ones, as a single write's `set` does; a one-to-many member claimed by
+ * several rows goes to the last, a many-to-many keeps every pair (a term
+ * taught by two instructors is linked to both).
  */
 export async function writeLinks(sql: SqlRunner, description: ResourceDescription, rows: readonly BulkRow[], written: readonly Written[]): Promise<void> {
   for (const rel of description.relationships) {
     if (rel.foreignKey) continue;
     const owners: string[] = [];
-    const pairs = new Map<string, string>(); // target id → owner id (the last row wins)
+    // One-to-many: target id → owner id (a target has one owner; the last row wins).
+    const pairs = new Map<string, string>();
+    // Many-to-many: every pair (a target has many owners).
+    const joined: { t: string; o: string }[] = [];
     rows.forEach((row, i) => {
       const ids = row.links[rel.field];
       if (!ids) return;
       owners.push(written[i]!.id);
       for (const target of ids) {
+        joined.push({ t: target, o: written[i]!.id });
         pairs.delete(target);
         pairs.set(target, written[i]!.id);
       }
     });
     if (!owners.length) continue;
-    const links = JSON.stringify([...pairs].map(([t, o]) => ({ t, o })));
-    if (rel.joinTable) await replaceJoinRows(sql, rel, owners, links);
-    else await replaceInverseForeignKeys(sql, rel, owners, [...pairs.keys()], links);
+    if (rel.joinTable) {
+      await replaceJoinRows(sql, rel, owners, JSON.stringify(joined));
+      continue;
+    }
+    await replaceInverseForeignKeys(sql, rel, owners, [...pairs.keys()], JSON.stringify([...pairs].map(([t, o]) => ({ t, o }))));
   }
 }
 
