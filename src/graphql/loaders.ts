@@ -10,6 +10,14 @@ export class Loaders {
   private readonly byIdLoaders = new Map<ResourceName, DataLoader<string, Row | null>>();
   private readonly relatedLoaders = new Map<string, DataLoader<string, Row[]>>();
   private readonly windowLoaders = new Map<string, DataLoader<string, Window>>();
+  private readonly queryKeys = new WeakMap<ListQuery, string>();
+
+  /** A list question's key, written once per question object (every record of a list shares one). */
+  private keyOf(query: ListQuery): string {
+    let key = this.queryKeys.get(query);
+    if (key === undefined) this.queryKeys.set(query, (key = JSON.stringify(query)));
+    return key;
+  }
 
   constructor(
     private readonly services: Services,
@@ -55,7 +63,7 @@ export class Loaders {
    * questions get different loaders.
    */
   relatedWindow(resource: ResourceName, field: string, query: ListQuery, call: WindowCall): DataLoader<string, Window> {
-    const key = `${resource}.${field}:${JSON.stringify(query)}:${JSON.stringify(call)}`;
+    const key = `${resource}.${field}:${this.keyOf(query)}:${call.from}:${call.offset ?? 0}:${call.rows}:${call.ahead ? 1 : 0}:${call.total ? 1 : 0}`;
     let loader = this.windowLoaders.get(key);
     if (!loader) {
       loader = new DataLoader(async (parentIds) => {

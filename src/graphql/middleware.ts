@@ -2,7 +2,7 @@
 // at /graphql, the playground at GET /graphql in a browser, and the request's
 // caller from the shared context builder (nothing else reads Authorization).
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { GraphQLError } from 'graphql';
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
@@ -113,6 +113,8 @@ export async function graphqlMiddleware(options: GraphQLDoorOptions): Promise<Ro
       // Operation metrics, refusals by limit, slow resolvers' spans (src/observability/graphql.ts).
       observabilityPlugin({ resolverSpanMinMs: config.observability.resolverSpanMinMs }),
       ApolloServerPluginLandingPageDisabled(),
+      // Apollo's cache-control plugin, on by default, hooks every field of every answer; nothing here sets cache hints.
+      ApolloServerPluginCacheControlDisabled(),
     ],
     formatError: formatError(logger, { hideSuggestions }),
   });
