@@ -2,6 +2,7 @@
 // start-up. A bad value stops the process with a message naming the variable
 // (see src/main.ts); nothing else in the code reads process.env.
 import { z } from 'zod';
+import { projectPath } from './paths.js';
 import { DEV_ORIGIN_PATTERNS, parseOriginPattern, type OriginPattern } from './http/origins.js';
 
 const flag = (fallback: boolean) =>
@@ -316,7 +317,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       introspectionUrl: e.OAUTH_INTROSPECTION_URL,
       clientId: e.OAUTH_CLIENT_ID,
       clientSecret: e.OAUTH_CLIENT_SECRET,
-      policyFile: e.OAUTH_POLICY_FILE,
+      // Development (npm start): the scope table with the demo's row rules (docs/policy.md).
+      policyFile: e.OAUTH_POLICY_FILE ?? (e.NODE_ENV === 'development' ? projectPath('src/auth/policies/development-policy.json') : undefined),
       issuersFile: e.OAUTH_ISSUERS_FILE,
       issuerLabel: e.OAUTH_ISSUER_LABEL,
       realm: e.OAUTH_REALM,

@@ -24,6 +24,8 @@ export const DEFAULT_USERS: readonly User[] = [
   { username: 'user1', password: 'user1pass', groups: ['team-a', 'team-c'], name: 'User One', email: 'user1@example.edu' },
   { username: 'user2', password: 'user2pass', groups: ['team-a', 'team-b'], name: 'User Two', email: 'user2@example.edu' },
   { username: 'user3', password: 'user3pass', groups: [], name: 'User Three', email: 'user3@example.edu' },
+  // The development policy's row rules let the registrar group read and write every grade (docs/policy.md).
+  { username: 'registrar', password: 'registrarpass', groups: ['registrar'], name: 'Registrar', email: 'registrar@example.edu' },
 ];
 
 const usersFileSchema = z

@@ -275,3 +275,23 @@ test('without row rules in the policy every grade is read, as before', async () 
     expect(sorted(list.body.data)).toEqual(all);
   }
 });
+
+test('the development policy over the demo data: user1 teaches, user2 studies, registrar sees all, a client sees no values', async () => {
+  const demo = await startTestServer({ OAUTH_ISSUER: as.issuer, OAUTH_AUDIENCE: as.audience, OAUTH_JWKS_URI: as.jwksUri, DEV_AUTH_SERVER: '0', DEMO_DATA: '1', OAUTH_POLICY_FILE: 'src/auth/policies/development-policy.json' });
+  try {
+    const group = 'https://api.columbia.edu/claim/group';
+    const read = async (claims: Record<string, unknown>) => {
+      const res = await fetch(`${demo.url}/v1/grades`, { headers: { authorization: `Bearer ${await as.sign({ scope: 'read', client_id: 'web-app', ...claims })}` } });
+      return ((await res.json()) as { data: { attributes: Record<string, unknown> }[] }).data;
+    };
+    expect(await read({ sub: 'user1', [group]: 'team-a team-c' })).toHaveLength(2);
+    expect(await read({ sub: 'user2', [group]: 'team-a team-b' })).toHaveLength(3);
+    expect(await read({ sub: 'user3' })).toHaveLength(0);
+    expect(await read({ sub: 'registrar', [group]: 'registrar' })).toHaveLength(5);
+    const byClient = await read({ sub: 'demo-client', client_id: 'demo-client' });
+    expect(byClient).toHaveLength(5);
+    expect(Object.keys(byClient[0]!.attributes)).not.toContain('grade_value');
+  } finally {
+    await demo.stop();
+  }
+});

@@ -17,7 +17,7 @@ afterAll(() => db.close());
 test('the demo catalogue loads into an empty database, once', async () => {
   const summary = await loadDemoDataIfEmpty(db);
   expect(summary?.rejected).toEqual([]);
-  expect(summary?.created).toEqual({ people: 8, courses: 10, course_terms: 19, instructors: 5 });
+  expect(summary?.created).toEqual({ people: 10, courses: 10, course_terms: 19, instructors: 5, students: 2, grades: 5 });
   expect(await loadDemoDataIfEmpty(db)).toBeNull();
   const term = await db.prisma.courseTerm.findUnique({ where: { termIdentifier: '20181AUPH1010O' }, include: { course: true } });
   expect(term?.course?.courseIdentifier).toBe('AUPH1010O');
