@@ -110,6 +110,13 @@ try {
     for (const n of [1, 2, 3]) {
       const nginx = await startNginx(ports.slice(0, n), nginxUrlFor);
       const url = `${nginx.url}/v1/courses?include=course_terms&page[size]=10&sort=course_identifier`;
+      // Each instance fetches the issuer's JWKS through nginx: wait until every one accepts the token.
+      for (const port of ports.slice(0, n)) {
+        for (let i = 0; (await fetch(`http://127.0.0.1:${port}/v1/courses?page[size]=1`, { headers: { authorization: `Bearer ${token}` } })).status !== 200; i++) {
+          if (i > 120) throw new Error(`instance on ${port} does not accept the token`);
+          await sleep(500);
+        }
+      }
       await autocannon({ url, connections: 8, duration: 2, headers: { authorization: `Bearer ${token}` } }); // warm-up
       const r = await autocannon({ url, connections: Number(values.connections), duration: Number(values.seconds), headers: { authorization: `Bearer ${token}` } });
       results.push({ round, instances: n, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx });
