@@ -23,6 +23,6 @@ export default {
   // The cluster suite (nginx, a replica, several processes) runs apart: npm run test:cluster.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
   setupFiles: ['<rootDir>/test/support/setup.ts'],
-  testTimeout: 60_000,
+  testTimeout: 120_000, // generous: servers start in hooks, and CI runs three passes at once on 2 cores
   maxWorkers: process.env.CI ? 2 : '50%',
 };

@@ -32,6 +32,8 @@ export interface DatabaseOptions {
   readUrls?: readonly string[];
   replicaCheckMs?: number;
   onReplicaChange?: ReplicaRouterOptions['onChange'];
+  /** PGlite in memory only: start from this data folder (a dumpDataDir() tarball) instead of a new one. */
+  pgliteDataDir?: Blob;
 }
 
 export interface Database {
@@ -76,7 +78,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const dataDir = options.dataDir ?? './data';
   let pg: PGlite;
   if (dataDir.startsWith('memory://')) {
-    pg = new PGlite();
+    pg = new PGlite(options.pgliteDataDir ? { loadDataDir: options.pgliteDataDir } : {});
   } else {
     const folder = resolve(dataDir, 'pglite');
     await mkdir(folder, { recursive: true });
