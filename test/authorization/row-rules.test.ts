@@ -246,7 +246,7 @@ describe('writes', () => {
   });
 });
 
-test('a field rule: the hidden attribute is omitted (JSON:API), null (GraphQL), and refused as a sort key like an unknown one', async () => {
+test('a field rule: the hidden attribute is omitted (JSON:API), null with FORBIDDEN at its path (GraphQL), and refused as a sort key like an unknown one', async () => {
   const list = await rest('client', 'GET', '/v1/grades');
   expect(list.body.data.length).toBeGreaterThan(0);
   for (const g of list.body.data) expect(Object.keys(g.attributes)).not.toContain('grade_letter');
@@ -257,6 +257,9 @@ test('a field rule: the hidden attribute is omitted (JSON:API), null (GraphQL), 
   expect((await rest('registrar', 'GET', '/v1/grades?sort=grade_letter')).status).toBe(200);
   const answer = await gql('client', `{ grades(limit: 1) { nodes { id gradeLetter } } }`);
   expect(answer.data.grades.nodes[0].gradeLetter).toBeNull();
+  expect(answer.errors).toEqual([expect.objectContaining({ path: ['grades', 'nodes', 0, 'gradeLetter'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+  const registrar = await gql('registrar', `{ grades(limit: 1) { nodes { id gradeLetter } } }`);
+  expect(registrar.errors).toBeUndefined();
 });
 
 test('a broken rule stops the start with a message naming the rule', async () => {
