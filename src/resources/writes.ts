@@ -3,7 +3,7 @@
 // rules (validation.ts) and the relationship rules (relationship-rules.ts),
 // and the audit fields from the caller.
 import { ConflictError, NotFoundError, ValidationError, type Problem } from '../errors.js';
-import type { RelationshipDescription } from './description.js';
+import type { RelationshipDescription, ResourceName } from './description.js';
 import { operationFor, type WriteKind } from './operations.js';
 import type { ResourceReads } from './reads.js';
 import { notARelationship, notFound } from './reads.js';
@@ -27,7 +27,7 @@ import type { ResourceStore, Row } from './sql.js';
 import { checkAttributes, fieldMessages, isUuid } from './validation.js';
 import { nestedCreateData, runNested, type NestedMember } from './nested-writes.js';
 import { audited, changedNames } from './audit.js';
-import { checkNewRow, checkStoredRow, idsMeeting, rowRefusal } from './row-access.js';
+import { checkNewRow, checkStoredRow, idsMeeting, rowRefusal, withoutHidden } from './row-access.js';
 import { randomUUID } from 'node:crypto';
 import { ForbiddenError } from '../errors.js';
 import type { Operation } from './operations.js';
@@ -57,9 +57,11 @@ export function audit(ctx: RequestContext): Record<string, unknown> {
 }
 
 /** A write stored: the caller's next reads go to the primary for a while (read-your-writes, src/db/read-routing.ts). */
-async function stored<T>(ctx: RequestContext, write: Promise<T>): Promise<T> {
+async function stored<T>(ctx: RequestContext, write: Promise<T>, resource?: ResourceName): Promise<T> {
   const result = await write;
   ctx.wrote?.();
+  // The answer shows no attribute the policy's field rules hide from this caller.
+  if (resource && result && typeof result === 'object') withoutHidden(ctx, resource, [result as unknown as Row]);
   return result;
 }
 
@@ -89,7 +91,7 @@ export class ResourceWrites {
 
   /** Each write records one audit event, whatever its outcome (./audit.ts). */
   async create(ctx: RequestContext, input: WriteInput): Promise<Row> {
-    return stored(ctx, audited(ctx, this.store.description.type, 'create', input.id, changedNames(input), () => this.createRecord(ctx, input), (row) => row.id));
+    return stored(ctx, audited(ctx, this.store.description.type, 'create', input.id, changedNames(input), () => this.createRecord(ctx, input), (row) => row.id), this.store.description.name);
   }
 
   private async createRecord(ctx: RequestContext, input: WriteInput): Promise<Row> {
@@ -111,7 +113,7 @@ export class ResourceWrites {
     return stored(ctx, audited(ctx, this.store.description.type, 'update', id, changedNames(input), () => {
       ctx.authorize(operationFor('update'));
       return this.write(ctx, id, input, operationFor('update'));
-    }));
+    }), this.store.description.name);
   }
 
   /** An update the policy allowed (as `update`, or as `replace` of a relationship). */
@@ -185,7 +187,7 @@ export class ResourceWrites {
     return stored(ctx, audited(ctx, this.store.description.type, 'replace', id, [field], () => {
       ctx.authorize(operationFor('replace'));
       return this.write(ctx, id, { relationships: { [field]: value } }, operationFor('replace'));
-    }));
+    }), this.store.description.name);
   }
 
   /** Adds members to a to-many relationship (already present ones are kept once). */
@@ -199,7 +201,7 @@ export class ResourceWrites {
   }
 
   private async editMembers(ctx: RequestContext, id: string, field: string, ids: readonly string[], kind: 'add' | 'remove'): Promise<Row> {
-    return stored(ctx, audited(ctx, this.store.description.type, kind, id, [field], () => this.changeMembers(ctx, id, field, ids, kind)));
+    return stored(ctx, audited(ctx, this.store.description.type, kind, id, [field], () => this.changeMembers(ctx, id, field, ids, kind)), this.store.description.name);
   }
 
   private async changeMembers(ctx: RequestContext, id: string, field: string, ids: readonly string[], kind: 'add' | 'remove'): Promise<Row> {
