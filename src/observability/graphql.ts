@@ -2,8 +2,8 @@
 // operation durations by type and name, refusals by limit (the `limit`
 // extension of the operation limits' refusals, src/graphql/limits, and the
 // parser's token limit), and, with traces on, a span for each resolver slower
-// than OTEL_RESOLVER_SPAN_MIN_MS, under the operation's execute span. With
-// neither on, it adds no hook to a request.
+// than OTEL_RESOLVER_SPAN_MIN_MS, under the operation's execute span (in
+// sampled traces only). With neither on, it adds no hook to a request.
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { context, trace } from '@opentelemetry/api';
 import type { GraphQLError, GraphQLResolveInfo } from 'graphql';
@@ -33,7 +33,8 @@ export function observabilityPlugin<C extends object>(options: { resolverSpanMin
   return {
     async requestDidStart() {
       const metrics = metricsEnabled();
-      const tracing = tracingActive();
+      // Resolver spans only in a sampled trace: Apollo's per-field hook costs every field of the operation.
+      const tracing = tracingActive() && trace.getActiveSpan()?.isRecording() === true;
       if (!metrics && !tracing) return;
       const started = process.hrtime.bigint();
       let type: string | undefined;
