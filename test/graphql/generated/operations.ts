@@ -277,6 +277,7 @@ export type PersonCreateInput = {
   name: string;
   /** Id of the student (null: none). */
   studentId?: string | null | undefined;
+  username?: string | null | undefined;
 };
 
 export type SortDirection =
