@@ -12,7 +12,7 @@ import { regexAllowance } from './regex-screen.js';
 import type { RequestContext } from './request-context.js';
 import type { Linkage, ResourceStore, Row } from './sql.js';
 import { fieldMessages, isUuid } from './validation.js';
-import { allOf, guardHops, refuseHidden, rowRule, withoutHidden } from './row-access.js';
+import { allOf, guardHops, refuseHidden, rowRule, visibleTo, withoutHidden } from './row-access.js';
 
 export interface Page {
   rows: Row[];
@@ -94,7 +94,7 @@ export class ResourceReads {
     refuse(problems);
     const where = await this.where(ctx, query, call.within);
     const orderBy = buildOrderBy(this.store.description, query.sort);
-    const rows = await this.store.query(ctx, pageStatement(this.store.description, { where, orderBy, offset, take: limit, count: true }));
+    const rows = await this.store.query(ctx, pageStatement(this.store.description, { where, orderBy, offset, take: limit, count: true, visible: visibleTo(ctx) }));
     const { total, rows: page } = counted(rows);
     return { rows: withoutHidden(ctx, this.store.description.name, page), total, limit, offset };
   }
@@ -116,7 +116,7 @@ export class ResourceReads {
     const take = rows + (call.ahead ? 1 : 0);
     if (take === 0 && !call.total) return { rows: [], more: false };
     const fromEnd = call.from === 'end';
-    const fetched = await this.store.query(ctx, pageStatement(this.store.description, { where, orderBy, offset: fromEnd ? 0 : offset, take, fromEnd, count: call.total }));
+    const fetched = await this.store.query(ctx, pageStatement(this.store.description, { where, orderBy, offset: fromEnd ? 0 : offset, take, fromEnd, count: call.total, visible: visibleTo(ctx) }));
     const { total, rows: read } = counted(fetched);
     return windowOf(withoutHidden(ctx, this.store.description.name, read), rows, fromEnd, call.total ? total : undefined);
   }
@@ -124,7 +124,7 @@ export class ResourceReads {
   async get(ctx: RequestContext, id: string): Promise<Row> {
     ctx.authorize(operationFor('get'));
     // A row the rule hides is not found: its existence does not leak.
-    const row = isUuid(id) ? (await this.store.query(ctx, byIdStatement(this.store.description, id, rowRule(ctx, this.store.description.name))))[0] : undefined;
+    const row = isUuid(id) ? (await this.store.query(ctx, byIdStatement(this.store.description, id, rowRule(ctx, this.store.description.name), visibleTo(ctx))))[0] : undefined;
     if (!row) throw notFound(this.store, id);
     return withoutHidden(ctx, this.store.description.name, [row])[0]!;
   }
@@ -134,7 +134,7 @@ export class ResourceReads {
     ctx.authorize(operationFor('get'));
     const valid = [...new Set(ids.filter(isUuid))];
     if (!valid.length) return [];
-    return withoutHidden(ctx, this.store.description.name, await this.store.query(ctx, byIdsStatement(this.store.description, valid, rowRule(ctx, this.store.description.name))));
+    return withoutHidden(ctx, this.store.description.name, await this.store.query(ctx, byIdsStatement(this.store.description, valid, rowRule(ctx, this.store.description.name), visibleTo(ctx))));
   }
 
   /**
@@ -150,7 +150,7 @@ export class ResourceReads {
     if (!ids.length) return result;
     const where = await this.reads(target).where(ctx, query);
     const orderBy = buildOrderBy(target.description, query.sort);
-    const rows = await this.store.query(ctx, relatedStatement(this.store.description, { rel, parentIds: ids, where, orderBy }));
+    const rows = await this.store.query(ctx, relatedStatement(this.store.description, { rel, parentIds: ids, where, orderBy, visible: visibleTo(ctx) }));
     for (const row of withoutHidden(ctx, target.description.name, rows)) {
       const parent = row.__parent as string;
       delete row.__parent;
@@ -183,7 +183,7 @@ export class ResourceReads {
       return result;
     }
     const fromEnd = call.from === 'end';
-    const fetched = await this.store.query(ctx, relatedStatement(this.store.description, { rel, parentIds: ids, where, orderBy, offset: fromEnd ? 0 : offset, take, fromEnd, count: call.total }));
+    const fetched = await this.store.query(ctx, relatedStatement(this.store.description, { rel, parentIds: ids, where, orderBy, offset: fromEnd ? 0 : offset, take, fromEnd, count: call.total, visible: visibleTo(ctx) }));
     const byParent = new Map<string, Row[]>(ids.map((id) => [id, []]));
     for (const row of withoutHidden(ctx, target.description.name, fetched)) byParent.get(row.__parent as string)!.push(row);
     for (const [id, parentRows] of byParent) {

@@ -16,6 +16,12 @@ export function rowRule(ctx: RequestContext, resource: ResourceName, operation: 
   return ctx.rules?.rows(resource, operation);
 }
 
+/** For the statements' foreign keys (sql-reads.ts selectList): each target's read rule; undefined without rules. */
+export function visibleTo(ctx: RequestContext): ((target: ResourceName) => Where | undefined) | undefined {
+  const rules = ctx.rules;
+  return rules ? (target) => rules.rows(target, 'read') : undefined;
+}
+
 /** Conditions AND-ed, the undefined ones left out. */
 export function allOf(...wheres: (Where | undefined)[]): Where | undefined {
   const kept = wheres.filter((w): w is Where => !!w && Object.keys(w).length > 0);

@@ -93,6 +93,28 @@ export function hop(description: ResourceDescription, rel: RelationshipDescripti
   return { from: `${targetTable} ${to}`, on: `${to}.${quote(columnsOf(target).columns.get(inverse.foreignKey!)!)} = ${from}.id` };
 }
 
+/** The policy's read rule of a resource for this caller (undefined: every row), for the foreign keys a read shows. */
+export type Visible = (target: ResourceName) => Where | undefined;
+
+/**
+ * The row's columns; with `visible`, a foreign key to a row the caller may not
+ * read is NULL, so the linkage of a to-one shows no hidden id.
+ */
+function selectList(description: ResourceDescription, alias: string, params: Parameters, visible?: Visible): string {
+  const base = columnsOf(description);
+  if (!visible) return base.select(alias);
+  const masked = new Map<string, string>();
+  for (const rel of description.relationships) {
+    const rule = rel.foreignKey ? visible(rel.target) : undefined;
+    if (!rule) continue;
+    const target = resources[rel.target];
+    const condition = whereSql(target, rule, 'fk', params);
+    masked.set(rel.foreignKey!, `(SELECT fk.id FROM ${quote(target.table)} fk WHERE fk.id = ${alias}.${quote(base.columns.get(rel.foreignKey!)!)}${condition ? ` AND ${condition}` : ''})`);
+  }
+  if (!masked.size) return base.select(alias);
+  return [...base.columns].map(([field, column]) => `${masked.get(field) ?? `${alias}.${quote(column)}`} AS ${quote(field)}`).join(', ');
+}
+
 /** Compiles a `where` of query.ts on rows of `description` aliased `alias`; undefined when it has no condition. */
 export function whereSql(description: ResourceDescription, where: Where | undefined, alias: string, params: Parameters, depth = 0): string | undefined {
   if (!where) return undefined;
@@ -194,6 +216,7 @@ export interface PageQuestion {
   /** Read from the end of the list (the rows come back in list order all the same). */
   fromEnd?: boolean;
   count?: boolean;
+  visible?: Visible;
 }
 
 /**
@@ -207,7 +230,7 @@ export function pageStatement(description: ResourceDescription, q: PageQuestion)
   const condition = whereSql(description, q.where, 't', params);
   const whereClause = condition ? ` WHERE ${condition}` : '';
   const rows = () =>
-    `SELECT ${columnsOf(description).select('t')} FROM ${table} t${whereClause} ORDER BY ${orderSql(description, q.orderBy, 't', { reverse: q.fromEnd })}` +
+    `SELECT ${selectList(description, 't', params, q.visible)} FROM ${table} t${whereClause} ORDER BY ${orderSql(description, q.orderBy, 't', { reverse: q.fromEnd })}` +
     ` LIMIT ${params.add(q.take, 'int8')}${q.offset ? ` OFFSET ${params.add(q.offset, 'int8')}` : ''}`;
   if (!q.count) return { text: rows(), values: params.values };
   const count = `SELECT count(*)::int AS "__total" FROM ${table} t${whereClause}`;
@@ -230,6 +253,7 @@ export interface RelatedQuestion {
   take?: number;
   fromEnd?: boolean;
   count?: boolean;
+  visible?: Visible;
 }
 
 /**
@@ -250,7 +274,7 @@ export function relatedStatement(parent: ResourceDescription, q: RelatedQuestion
   const filter = `${on}${condition ? ` AND ${condition}` : ''}`;
   // Built only when used: a parameter the text does not use would have no type.
   const rows = () =>
-    `SELECT ${columnsOf(target).select('t')} FROM ${from} WHERE ${filter} ORDER BY ${orderSql(target, q.orderBy, 't', { reverse: q.fromEnd })}` +
+    `SELECT ${selectList(target, 't', params, q.visible)} FROM ${from} WHERE ${filter} ORDER BY ${orderSql(target, q.orderBy, 't', { reverse: q.fromEnd })}` +
     `${q.take !== undefined ? ` LIMIT ${params.add(q.take, 'int8')}` : ''}${q.offset ? ` OFFSET ${params.add(q.offset, 'int8')}` : ''}`;
   const parents = `unnest(${ids}) WITH ORDINALITY AS p(id, n)`;
   const order = `p.n, ${orderSql(target, q.orderBy, 's', { reverse: q.fromEnd, output: true })}`;
@@ -264,19 +288,19 @@ export function relatedStatement(parent: ResourceDescription, q: RelatedQuestion
 }
 
 /** Rows by id (one array parameter), among those meeting `rule` (the policy's row rule) when given. */
-export function byIdsStatement(description: ResourceDescription, ids: readonly string[], rule?: Where): Statement {
-  if (!rule) return { text: `SELECT ${columnsOf(description).select('t')} FROM ${quote(description.table)} t WHERE t.id = ANY($1::uuid[])`, values: [ids] };
+export function byIdsStatement(description: ResourceDescription, ids: readonly string[], rule?: Where, visible?: Visible): Statement {
+  if (!rule && !visible) return { text: `SELECT ${columnsOf(description).select('t')} FROM ${quote(description.table)} t WHERE t.id = ANY($1::uuid[])`, values: [ids] };
   const params = new Parameters();
   const idsParam = params.add(ids, 'uuid[]');
   const condition = whereSql(description, rule, 't', params);
-  return { text: `SELECT ${columnsOf(description).select('t')} FROM ${quote(description.table)} t WHERE t.id = ANY(${idsParam})${condition ? ` AND ${condition}` : ''}`, values: params.values };
+  return { text: `SELECT ${selectList(description, 't', params, visible)} FROM ${quote(description.table)} t WHERE t.id = ANY(${idsParam})${condition ? ` AND ${condition}` : ''}`, values: params.values };
 }
 
 /** One row by id, if it meets `rule` (the policy's row rule) when given. */
-export function byIdStatement(description: ResourceDescription, id: string, rule?: Where): Statement {
-  if (!rule) return { text: `SELECT ${columnsOf(description).select('t')} FROM ${quote(description.table)} t WHERE t.id = $1::uuid`, values: [id] };
+export function byIdStatement(description: ResourceDescription, id: string, rule?: Where, visible?: Visible): Statement {
+  if (!rule && !visible) return { text: `SELECT ${columnsOf(description).select('t')} FROM ${quote(description.table)} t WHERE t.id = $1::uuid`, values: [id] };
   const params = new Parameters();
   const idParam = params.add(id, 'uuid');
   const condition = whereSql(description, rule, 't', params);
-  return { text: `SELECT ${columnsOf(description).select('t')} FROM ${quote(description.table)} t WHERE t.id = ${idParam}${condition ? ` AND ${condition}` : ''}`, values: params.values };
+  return { text: `SELECT ${selectList(description, 't', params, visible)} FROM ${quote(description.table)} t WHERE t.id = ${idParam}${condition ? ` AND ${condition}` : ''}`, values: params.values };
 }

@@ -29,6 +29,8 @@ const policy = {
       },
       write: { any: [{ path: 'course_term.instructors.person.username', equals: { identity: true } }, { group: 'registrar' }, { client: 'reporting' }] },
     },
+    // People: a caller reads their own person; filters reaching people through a relationship see no other.
+    people: { read: { any: [{ path: 'username', equals: { identity: true } }, { group: 'registrar' }] } },
   },
   // The reporting client counts grades but never sees a letter.
   fields: { grades: { grade_letter: { not: { client: true } } } },
@@ -273,6 +275,19 @@ test('a broken rule stops the start with a message naming the rule', async () =>
     /rows\.grades\.read\.any\[1\]\.path: "student\.nope\.username" is not a path of grades.*rows\.grades\.wirte: not an operation/,
   );
   expect(() => policyFromJson({ fields: { grades: { grade_value: { path: 'credits', equals: 1 } } } }, 'p')).toThrow(/fields\.grades\.grade_value\.path: a field rule depends on the caller only/);
+});
+
+test("a filter through a relationship cannot probe rows the rules hide: students by their person's name", async () => {
+  const names = async (caller: Caller, name: string) => sorted((await rest(caller, 'GET', `/v1/students?filter[name]=${name}`)).body.data);
+  expect((await rest('student', 'GET', '/v1/students')).body.data).toHaveLength(3);
+  expect(await names('student', 'Alice')).toEqual([ids.alice]);
+  expect(await names('student', 'Bob')).toEqual([]);
+  expect(await names('registrar', 'Bob')).toEqual([ids.bob]);
+  const search = await gql('student', `{ students(filter: { person: { name: { eq: "Bob" } } }) { totalCount } }`);
+  expect(search.data?.students.totalCount ?? search).toBe(0);
+  const bobPerson = (await db.prisma.student.findUnique({ where: { id: ids.bob! } }))!.personId!;
+  expect((await rest('student', 'GET', `/v1/people/${bobPerson}`)).status).toBe(404);
+  expect((await rest('student', 'GET', `/v1/students/${ids.bob}/relationships/person`)).body.data).toBeNull();
 });
 
 test('the rules add no statement: the same requests run as many SQL statements with and without rules', async () => {
