@@ -33,8 +33,9 @@ export function graphqlSchema(): Promise<GraphQLSchema> {
 /**
  * An attribute the services left out of a row (the policy's field rules,
  * docs/policy.md) answers a FORBIDDEN error at its path: null for a nullable
- * field, the nearest nullable parent for a non-null one. Present attributes
- * resolve as the default resolver would.
+ * field. A non-null one is refused before execution (field-authorization.ts);
+ * should one reach here, its null goes to the nearest nullable parent. Present
+ * attributes resolve as the default resolver would.
  */
 function withLeftOutAttributes(built: GraphQLSchema): GraphQLSchema {
   for (const description of resourceList) {

@@ -11,6 +11,10 @@
 // honoured with the operation's variables (as graphql-js's execution does);
 // type conditions of fragments are not narrowed, so a selection counts if it
 // may apply.
+//
+// Then, for every operation, the field rules: a selected non-null attribute
+// the policy hides from the caller refuses the operation before execution
+// (field-authorization.ts).
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
   GraphQLError,
@@ -22,6 +26,7 @@ import {
   OperationTypeNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLObjectType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionNode,
@@ -30,6 +35,7 @@ import {
 import { authErrorResponse, isAuthError } from '../auth/errors.js';
 import type { GraphQLContext } from './context.js';
 import { toGraphQLError } from './errors.js';
+import { refuseHiddenNonNullFields } from './field-authorization.js';
 import type { WriteExtension } from './resolvers/resources.js';
 
 type Variables = Record<string, unknown>;
@@ -99,27 +105,39 @@ export function writeAuthorizationPlugin(): ApolloServerPlugin<GraphQLContext> {
       return {
         // eslint-disable-next-line @typescript-eslint/require-await -- as above; a throw here must reach Apollo as a rejection
         async didResolveOperation({ schema, document, operation, request, contextValue }) {
-          if (operation?.operation !== OperationTypeNode.MUTATION) return;
-          const root = schema.getMutationType();
+          if (!operation) return;
+          const root = schema.getRootType(operation.operation);
           if (!root) return;
           const fragments = new Map<string, FragmentDefinitionNode>();
           for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
           const variables = variablesOf(schema, operation, request.variables);
-          const definitions = root.getFields();
-          for (const field of selectedFields(operation.selectionSet, fragments, variables)) {
-            if (field.name.value === '__typename') continue;
-            const write = definitions[field.name.value]?.extensions.write as WriteExtension | undefined;
-            // Fail closed: a mutation that does not say what it writes is a bug (resolvers/resources.ts `writes`).
-            if (!write) throw new Error(`The mutation ${field.name.value} has no write extension.`);
-            try {
-              contextValue.services[write.resource].authorizeWrite(contextValue.auth, write.kind, { asksToRead: asksToRead(field, fragments, variables) });
-            } catch (error) {
-              if (isAuthError(error)) throw refusal(error, field);
-              throw error;
-            }
-          }
+          if (operation.operation === OperationTypeNode.MUTATION) authorizeWrites(root, operation, fragments, variables, contextValue);
+          refuseHiddenNonNullFields(schema, root, operation.selectionSet, fragments, variables, contextValue, included);
         },
       };
     },
   };
+}
+
+/** Every mutation field of the operation, authorized before any runs; the first refusal is thrown. */
+function authorizeWrites(
+  root: GraphQLObjectType,
+  operation: OperationDefinitionNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  variables: Variables,
+  contextValue: GraphQLContext,
+): void {
+  const definitions = root.getFields();
+  for (const field of selectedFields(operation.selectionSet, fragments, variables)) {
+    if (field.name.value === '__typename') continue;
+    const write = definitions[field.name.value]?.extensions.write as WriteExtension | undefined;
+    // Fail closed: a mutation that does not say what it writes is a bug (resolvers/resources.ts `writes`).
+    if (!write) throw new Error(`The mutation ${field.name.value} has no write extension.`);
+    try {
+      contextValue.services[write.resource].authorizeWrite(contextValue.auth, write.kind, { asksToRead: asksToRead(field, fragments, variables) });
+    } catch (error) {
+      if (isAuthError(error)) throw refusal(error, field);
+      throw error;
+    }
+  }
 }

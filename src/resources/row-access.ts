@@ -86,6 +86,11 @@ function pathHidden(rules: AccessRules, description: ResourceDescription, path: 
   return !!rules.hidden(current.name)?.has(parts[parts.length - 1]!);
 }
 
+/** The attributes (fields) of `resource` the caller may not read; undefined: none. */
+export function hiddenAttributes(ctx: RequestContext, resource: ResourceName): ReadonlySet<string> | undefined {
+  return ctx.rules?.hidden(resource);
+}
+
 /** Leaves out of a row the attributes this caller may not read (JSON:API omits them; GraphQL answers FORBIDDEN at their path). */
 export function withoutHidden<T extends Record<string, unknown>>(ctx: RequestContext, resource: ResourceName, rows: T[]): T[] {
   const hidden = ctx.rules?.hidden(resource);
@@ -157,6 +162,34 @@ export async function idsMeeting(
   const idsParam = params.add(ids, 'uuid[]');
   const condition = whereSql(description, rule, 't', params) ?? 'TRUE';
   const rows = await query(`SELECT t.id::text AS id FROM "${description.table}" t WHERE t.id = ANY(${idsParam}) AND ${condition}`, params.values);
+  return new Set(rows.map((r) => r.id as string));
+}
+
+/**
+ * Of `ids` (rows of `description`), those that meet the rule for `operation`
+ * as they would be with their foreign key `foreignKey` set to `owner`: members
+ * moved into a one-to-many (a grade added to a term's `grades`) are checked as
+ * the move leaves them, as checkNewRow checks a written row. `owner` null: a
+ * row not stored yet (a create), which no path through it reaches.
+ */
+export async function idsMeetingMoved(
+  ctx: RequestContext,
+  description: ResourceDescription,
+  ids: readonly string[],
+  operation: Operation,
+  foreignKey: string,
+  owner: string | null,
+  query: (text: string, values: unknown[]) => Promise<Record<string, unknown>[]>,
+): Promise<Set<string>> {
+  const rule = rowRule(ctx, description.name, operation);
+  if (!rule || !ids.length) return new Set(ids);
+  const params = new Parameters();
+  const { columns, types } = columnsOf(description);
+  const idsParam = params.add(ids, 'uuid[]');
+  const ownerParam = params.add(owner, types.get(foreignKey)!);
+  const select = [...columns].map(([field, column]) => `${field === foreignKey ? ownerParam : `m."${column}"`} AS "${column}"`).join(', ');
+  const condition = whereSql(description, rule, 't', params) ?? 'TRUE';
+  const rows = await query(`SELECT t.id::text AS id FROM (SELECT ${select} FROM "${description.table}" m WHERE m.id = ANY(${idsParam})) t WHERE ${condition}`, params.values);
   return new Set(rows.map((r) => r.id as string));
 }
 

@@ -8,6 +8,8 @@ import type { Prisma } from '../db/database.js';
 import type { ResourceDescription, ResourceName } from './description.js';
 import { ResourceReads } from './reads.js';
 import { resources } from './registry.js';
+import type { RequestContext } from './request-context.js';
+import { hiddenAttributes } from './row-access.js';
 import { ResourceStore } from './sql.js';
 import { ResourceWrites } from './writes.js';
 
@@ -35,6 +37,8 @@ export class ResourceService {
   readonly setRelationship: ResourceWrites['setRelationship'];
   readonly addToRelationship: ResourceWrites['addToRelationship'];
   readonly removeFromRelationship: ResourceWrites['removeFromRelationship'];
+  /** The attributes (fields) the policy's field rules hide from this caller; undefined: none (docs/policy.md). */
+  readonly hiddenAttributes: (ctx: RequestContext) => ReadonlySet<string> | undefined;
 
   constructor(
     readonly store: ResourceStore,
@@ -57,6 +61,7 @@ export class ResourceService {
     this.setRelationship = writes.setRelationship.bind(writes);
     this.addToRelationship = writes.addToRelationship.bind(writes);
     this.removeFromRelationship = writes.removeFromRelationship.bind(writes);
+    this.hiddenAttributes = (ctx) => hiddenAttributes(ctx, this.description.name);
   }
 }
 

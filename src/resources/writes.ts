@@ -27,7 +27,7 @@ import type { ResourceStore, Row } from './sql.js';
 import { checkAttributes, fieldMessages, isUuid } from './validation.js';
 import { nestedCreateData, runNested, type NestedMember } from './nested-writes.js';
 import { audited, changedNames } from './audit.js';
-import { checkNewRow, checkStoredRow, idsMeeting, rowRefusal, withoutHidden } from './row-access.js';
+import { checkNewRow, checkStoredRow, idsMeeting, idsMeetingMoved, rowRefusal, withoutHidden } from './row-access.js';
 import { randomUUID } from 'node:crypto';
 import { ForbiddenError } from '../errors.js';
 import type { Operation } from './operations.js';
@@ -212,7 +212,7 @@ export class ResourceWrites {
     const existing = await this.allowed(ctx, id, operationFor(kind));
     const link = checkLink(this.store.description, field, ids);
     if (isProblem(link)) throw new ValidationError([link]);
-    await this.checkExist(rel, link.ids, ctx);
+    await this.checkExist(rel, link.ids, ctx, kind === 'add' ? id : undefined);
     if (kind === 'remove' && rel.membersRequireOwner) {
       const current = (await currentMembers(this.store, rel, [id])).get(id) ?? [];
       if (link.ids.some((m) => current.includes(m))) throw new ValidationError([ownerRequiredProblem(this.store, rel)]);
@@ -224,8 +224,11 @@ export class ResourceWrites {
     );
   }
 
-  /** Existence: a linked id with no row is a 404 naming the relationship. */
-  private async checkExist(rel: RelationshipDescription, ids: readonly string[], ctx?: RequestContext): Promise<void> {
+  /**
+   * Existence: a linked id with no row is a 404 naming the relationship. `owner`: the row members
+   * of a one-to-many are moved into (null: one being created); undefined: nothing moves.
+   */
+  private async checkExist(rel: RelationshipDescription, ids: readonly string[], ctx?: RequestContext, owner?: string | null): Promise<void> {
     const missing = await missingTargets(this.store, rel, ids);
     if (missing.size) throw new NotFoundError([notFoundProblem(this.store, rel, [...missing])]);
     if (!ctx?.rules) return;
@@ -238,6 +241,12 @@ export class ResourceWrites {
     if (rel.toMany && !rel.joinTable) {
       const writable = await idsMeeting(ctx, target, ids, 'update', this.sql);
       if (ids.some((i) => !writable.has(i))) throw new ForbiddenError(rowRefusal(target, 'update'));
+      // …and rows the caller may still update once moved (the rule's WITH CHECK): no grade moved into another's term.
+      const foreignKey = target.relationships.find((r) => r.field === rel.inverse)?.foreignKey;
+      if (owner !== undefined && foreignKey) {
+        const moved = await idsMeetingMoved(ctx, target, ids, 'update', foreignKey, owner, this.sql);
+        if (ids.some((i) => !moved.has(i))) throw new ForbiddenError(rowRefusal(target, 'update'));
+      }
     }
   }
 
@@ -255,7 +264,7 @@ export class ResourceWrites {
         if (id) data[field] = { disconnect: true };
         continue;
       }
-      await this.checkExist(rel, ids, ctx);
+      await this.checkExist(rel, ids, ctx, id ?? null);
       if (rel.toMany) {
         if (id && rel.membersRequireOwner) {
           const current = (await currentMembers(this.store, rel, [id])).get(id) ?? [];
