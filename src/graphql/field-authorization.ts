@@ -65,14 +65,17 @@ export function refuseHiddenNonNullFields(
   context: GraphQLContext,
   included: (selection: SelectionNode, variables: Variables) => boolean,
 ): void {
-  const guarded = guardedTypes(schema);
-  if (!guarded.size) return;
-  const hiddenOf = new Map<string, ReadonlySet<string> | undefined>();
+  // The caller's hidden non-null attributes by type; none (no field rules, or none for this caller): no walk.
+  const hiddenOf = new Map<string, { description: ResourceDescription; fields: ReadonlySet<string> }>();
+  for (const [typeName, { description, nonNull }] of guardedTypes(schema)) {
+    const hiddenHere = context.services[description.name].hiddenAttributes(context.auth);
+    const fields = new Set([...(hiddenHere ?? [])].filter((f) => nonNull.has(f)));
+    if (fields.size) hiddenOf.set(typeName, { description, fields });
+  }
+  if (!hiddenOf.size) return;
   const hidden = (typeName: string, field: string): ResourceDescription | undefined => {
-    const entry = guarded.get(typeName);
-    if (!entry?.nonNull.has(field)) return undefined;
-    if (!hiddenOf.has(typeName)) hiddenOf.set(typeName, context.services[entry.description.name].hiddenAttributes(context.auth));
-    return hiddenOf.get(typeName)?.has(field) ? entry.description : undefined;
+    const entry = hiddenOf.get(typeName);
+    return entry?.fields.has(field) ? entry.description : undefined;
   };
   const walkedFragments = new Set<string>();
   const walk = (set: SelectionSetNode, parent: GraphQLNamedType | undefined, path: readonly string[]): void => {

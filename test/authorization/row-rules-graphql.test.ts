@@ -219,10 +219,11 @@ describe('a hidden non-null attribute is refused before execution', () => {
   test('linear in the document: fragments spread twice per level, 24 levels deep, answer at once', async () => {
     const levels = 24;
     const fragments = Array.from({ length: levels }, (_, i) =>
-      i === levels - 1 ? `fragment F${i} on Grade { id gradeValue }` : `fragment F${i} on Grade { id ...F${i + 1} ...F${i + 1} }`,
+      i === levels - 1 ? `fragment F${i} on Grade { id credits }` : `fragment F${i} on Grade { id ...F${i + 1} ...F${i + 1} }`,
     );
     const started = performance.now();
-    const answer = await gql('client', `{ grades { nodes { ...F0 } } } ${fragments.join(' ')}`);
+    // The hidden field comes after the fragments: every spread is walked before it is found.
+    const answer = await gql('client', `{ grades { nodes { ...F0 gradeValue } } } ${fragments.join(' ')}`);
     const ms = performance.now() - started;
     // Walked once per fragment (2^24 paths otherwise).
     expect(answer.errors?.map((e) => e.extensions?.selection)).toEqual(['grades.nodes.gradeValue']);
@@ -269,6 +270,13 @@ describe('writes', () => {
     expect(codes(await edit('instructor', 'addCourseTermGrades', ids.t2!, [ids.carolT1!]))).toEqual(['FORBIDDEN']);
     expect(codes(await edit('instructor', 'setCourseTermGrades', ids.t2!, [ids.carolT1!]))).toEqual(['FORBIDDEN']);
     expect(codes(await edit('instructor', 'addStudentGrades', ids.dan!, [ids.aliceT2!]))).toEqual(['NOT_FOUND']);
+    // The JSON:API door asks the same services.
+    const viaRest = await fetch(`${server.url}/v1/course_terms/${ids.t2}/relationships/grades`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.instructor}`, 'content-type': 'application/vnd.api+json' },
+      body: JSON.stringify({ data: [{ type: 'grades', id: ids.carolT1 }] }),
+    });
+    expect(viaRest.status).toBe(403);
     // The student sees her grade but may not move it.
     expect(codes(await edit('student', 'addCourseTermGrades', ids.t3!, [ids.aliceT1!]))).toEqual(['FORBIDDEN']);
     expect(codes(await edit('student', 'addStudentGrades', ids.dan!, [ids.aliceT1!]))).toEqual(['FORBIDDEN']);
