@@ -157,6 +157,8 @@ try {
   for (const name of names) targets.push(await startTarget(name, context()));
 
   // The floor and the JSON:API door answer the same document (links name each server's own address).
+  // --no-answers: targets that answer other lists (bench/grades: grade pages) skip the course-page checks.
+  if (!process.argv.includes('--no-answers')) {
   const documents = [];
   for (const t of targets) documents.push({ name: t.name, text: (await ask(t, 10)).replaceAll(t.url, 'BASE').replaceAll('%5B', '[').replaceAll('%5D', ']') });
   const rest = documents.filter((d) => d.name === 'floor' || d.name.startsWith('jsonapi'));
@@ -171,6 +173,7 @@ try {
     if ((canonical(body).count !== undefined) !== counts) throw new Error(`${name} ${counts ? 'has no' : 'has a'} total count`);
   }
   compareAnswers(answers);
+  }
 
   for (const t of targets) await load(t, 3); // warm-up
   for (let round = 0; round < rounds; round++) {
