@@ -38,7 +38,8 @@ const bounded = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(
 if (!bounded) {
   const jsonBytes = files.filter((f) => extname(f).toLowerCase() !== '.csv').reduce((n, f) => n + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0);
   const heapMb = 128 + Math.ceil((10 * jsonBytes) / 2 ** 20);
-  const run = spawnSync(process.execPath, [`--max-old-space-size=${heapMb}`, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
+  // The young generation too: Node 24's V8 grows its semi-spaces further than Node 20's (peak RSS 325 MB there on 100,000 rows).
+  const run = spawnSync(process.execPath, [`--max-old-space-size=${heapMb}`, '--max-semi-space-size=8', ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
   process.exit(run.status ?? 1);
 }
 

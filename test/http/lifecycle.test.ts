@@ -41,7 +41,8 @@ test('first start migrates and loads the demo data; a restart keeps the data and
   expect(await after.prisma.person.count({ where: { name: 'Kept Across Restarts' } })).toBe(1);
   expect(await after.prisma.course.count()).toBe(10);
   await after.close();
-});
+  // Two built servers started one after the other on a fresh data folder: minutes when CI runs three suites on two cores.
+}, 300_000);
 
 async function clientCredentialsToken(url: string, scope: string): Promise<string> {
   const res = await fetch(`${url}/oauth/token`, {
