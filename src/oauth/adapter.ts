@@ -78,13 +78,15 @@ export class DatabaseStore {
   private async enforceCaps(address: string): Promise<void> {
     const { maxPendingPerAddress, maxPending } = this.options.limits;
     // One statement (one round trip): this address's beyond its cap, and everyone's beyond the overall cap.
+    // Instances trim at the same time: rows another trim holds are skipped (SKIP LOCKED), not waited for,
+    // so two trims never deadlock (a deadlock answered an anonymous /oauth/auth 500 under a flood).
     await this.prisma.$executeRaw`
       DELETE FROM oauth_payload WHERE (model, id) IN (
-        (SELECT model, id FROM oauth_payload WHERE address = ${address} AND model IN ('Interaction', 'PushedAuthorizationRequest')
-         ORDER BY updated_at DESC OFFSET ${maxPendingPerAddress})
-        UNION ALL
-        (SELECT model, id FROM oauth_payload WHERE model IN ('Interaction', 'PushedAuthorizationRequest')
-         ORDER BY updated_at DESC OFFSET ${maxPending}))`;
+          SELECT model, id FROM oauth_payload WHERE address = ${address} AND model IN ('Interaction', 'PushedAuthorizationRequest')
+          ORDER BY updated_at DESC OFFSET ${maxPendingPerAddress} FOR UPDATE SKIP LOCKED)
+        OR (model, id) IN (
+          SELECT model, id FROM oauth_payload WHERE model IN ('Interaction', 'PushedAuthorizationRequest')
+          ORDER BY updated_at DESC OFFSET ${maxPending} FOR UPDATE SKIP LOCKED)`;
   }
 
   private live(row: Row | null): AdapterPayload | undefined {
