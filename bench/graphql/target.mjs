@@ -6,14 +6,19 @@
 import { ourQuery } from '../answers.mjs';
 import { startApiServer } from '../targets.mjs';
 
-export async function start(ctx) {
-  const server = await startApiServer(ctx);
-  const token = await ctx.issuer.token('read', { expiresIn: '2h' }); // outlives the longest run
-  const request = (size) => ({
+/** The GraphQL page request at a page size, with a token that outlives the longest run (also for bench/metrics, bench/tracing). */
+export async function graphqlRequest(ctx) {
+  const token = await ctx.issuer.token('read', { expiresIn: '2h' });
+  return (size) => ({
     path: '/graphql',
     method: 'POST',
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
     body: JSON.stringify({ query: ourQuery(size, ctx.count) }),
   });
+}
+
+export async function start(ctx) {
+  const server = await startApiServer(ctx);
+  const request = await graphqlRequest(ctx);
   return { ...server, ...request(10), request };
 }

@@ -2,7 +2,7 @@
 // (METRICS_PORT, a listener of its own; docs/operations.md): the same request,
 // so `--targets graphql,metrics` shows what counting costs. /metrics is
 // scraped every 15 s during the run, as a Prometheus server would.
-import { ourQuery } from '../answers.mjs';
+import { graphqlRequest } from '../graphql/target.mjs';
 import { startWithEnv } from './env.mjs';
 
 export async function start(ctx) {
@@ -11,13 +11,7 @@ export async function start(ctx) {
   const server = await startWithEnv(ctx, { METRICS_PORT: String(metricsPort), METRICS_HOST: '127.0.0.1' });
   const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   const scrape = setInterval(() => fetch(metricsUrl).then((r) => r.text()).catch(() => undefined), 15_000);
-  const token = await ctx.issuer.token('read', { expiresIn: '2h' }); // outlives the longest run
-  const request = (size) => ({
-    path: '/graphql',
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ query: ourQuery(size, ctx.count) }),
-  });
+  const request = await graphqlRequest(ctx);
   return {
     ...server,
     ...request(10),

@@ -3,7 +3,7 @@
 // exported over OTLP/HTTP to a sink in this process that takes every batch
 // and answers 200: `--targets graphql,tracing` shows what tracing costs.
 import { createServer } from 'node:http';
-import { ourQuery } from '../answers.mjs';
+import { graphqlRequest } from '../graphql/target.mjs';
 import { startWithEnv } from '../metrics/env.mjs';
 
 export async function start(ctx) {
@@ -19,13 +19,7 @@ export async function start(ctx) {
     OTEL_TRACES_SAMPLER_ARG: process.env.BENCH_TRACES_SAMPLER_ARG ?? '0.1',
     OTEL_SERVICE_NAME: 'course-catalogue-bench',
   });
-  const token = await ctx.issuer.token('read', { expiresIn: '2h' }); // outlives the longest run
-  const request = (size) => ({
-    path: '/graphql',
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ query: ourQuery(size, ctx.count) }),
-  });
+  const request = await graphqlRequest(ctx);
   return {
     ...server,
     ...request(10),
