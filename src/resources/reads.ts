@@ -106,11 +106,7 @@ export class ResourceReads {
    */
   async window(ctx: RequestContext, query: ListQuery, call: WindowCall): Promise<Window> {
     ctx.authorize(operationFor('list'));
-    const problems: Problem[] = [];
-    // 0 rows is a window's "no rows, only the total or what lies ahead"; otherwise a page size of the policy.
-    const rows = call.rows === 0 ? 0 : pageSize(call.rows, { kind: 'page', name: 'limit' }, problems);
-    const offset = call.from === 'start' ? pageOffset(call.offset, { kind: 'page', name: 'offset' }, problems) : 0;
-    refuse(problems);
+    const { rows, offset } = windowBounds(call);
     const where = await this.where(ctx, query);
     const orderBy = buildOrderBy(this.store.description, query.sort);
     const take = rows + (call.ahead ? 1 : 0);
@@ -166,10 +162,7 @@ export class ResourceReads {
    */
   async relatedWindow(ctx: RequestContext, field: string, parentIds: readonly string[], query: ListQuery, call: WindowCall): Promise<Map<string, Window>> {
     ctx.authorize(operationFor('related'));
-    const problems: Problem[] = [];
-    const rows = call.rows === 0 ? 0 : pageSize(call.rows, { kind: 'page', name: 'limit' }, problems);
-    const offset = call.from === 'start' ? pageOffset(call.offset, { kind: 'page', name: 'offset' }, problems) : 0;
-    refuse(problems);
+    const { rows, offset } = windowBounds(call);
     const rel = this.relationship(field);
     const target = this.store.of(rel.target);
     const ids = [...new Set(parentIds.filter(isUuid))];
@@ -250,4 +243,14 @@ function windowOf(read: Row[], rows: number, fromEnd: boolean, total: number | u
   const kept = more ? read.slice(0, rows) : read;
   if (fromEnd) kept.reverse();
   return { rows: kept, more, ...(total === undefined ? {} : { total }) };
+}
+
+/** A window's rows and offset under the list policy, refused (400) when out of bounds. */
+function windowBounds(call: WindowCall): { rows: number; offset: number } {
+  const problems: Problem[] = [];
+  // 0 rows is a window's "no rows, only the total or what lies ahead"; otherwise a page size of the policy.
+  const rows = call.rows === 0 ? 0 : pageSize(call.rows, { kind: 'page', name: 'limit' }, problems);
+  const offset = call.from === 'start' ? pageOffset(call.offset, { kind: 'page', name: 'offset' }, problems) : 0;
+  refuse(problems);
+  return { rows, offset };
 }
