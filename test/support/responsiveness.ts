@@ -1,0 +1,49 @@
+// Does a burst of hostile requests hold the server's thread? Measured as how
+// long /healthz takes to answer while the burst runs, against the same number
+// of harmless requests of the same shape, measured right before it: both on
+// whatever else the machine is doing at that moment, so the comparison holds
+// on a busy CI machine, where a bound in absolute milliseconds does not.
+import { expect } from '@jest/globals';
+
+export interface Probed<T> {
+  answers: T;
+  /** The probes' latencies in ms, sorted. */
+  latencies: number[];
+}
+
+/**
+ * Runs `burst` while fetching `url` one request after another (at least
+ * `minProbes` times), and returns the burst's answers and the probes' latencies.
+ */
+export async function probeWhile<T>(url: string, burst: () => Promise<T>, minProbes = 5): Promise<Probed<T>> {
+  const latencies: number[] = [];
+  let burstDone = false;
+  const probe = (async () => {
+    while (!burstDone || latencies.length < minProbes) {
+      const started = performance.now();
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      expect(res.status).toBe(200);
+      latencies.push(performance.now() - started);
+    }
+  })();
+  const answers = await burst().finally(() => {
+    burstDone = true;
+  });
+  await probe;
+  return { answers, latencies: latencies.sort((a, b) => a - b) };
+}
+
+export const median = (sorted: number[]): number => sorted[Math.floor(sorted.length / 2)]!;
+
+/**
+ * The hostile burst's probes are no slower than twice the harmless burst's,
+ * plus 50 ms (median), and plus 1 s (slowest). Work that holds the thread for
+ * hundreds of milliseconds per request (an unscreened regex, an exponential
+ * measure) fails this by far; the same work as the harmless requests passes
+ * however busy the machine is, since both bursts share its load.
+ */
+export function expectNoSlowerThan(hostile: number[], harmless: number[]): void {
+  expect(median(hostile)).toBeLessThan(2 * median(harmless) + 50);
+  expect(hostile.at(-1)!).toBeLessThan(2 * harmless.at(-1)! + 1_000);
+}
