@@ -22,6 +22,9 @@ const pendingModels = new Set<string>(PENDING_MODELS);
 // The grantable models: revoking a grant removes their tokens (RFC 7009 §2.1).
 const GRANTABLE = ['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest'];
 
+/** The advisory lock (a bigint key of this table's own) that trims and purges of oauth_payload take. */
+const TRIM_LOCK = 0x6f61757468n; // 'oauth'
+
 export interface StoreLimits {
   /** Live pending requests (interactions, pushed requests) from one address. */
   maxPendingPerAddress: number;
@@ -55,7 +58,11 @@ export class DatabaseStore {
 
   /** Deletes expired rows; returns how many. */
   async purgeExpired(): Promise<number> {
-    const { count } = await this.prisma.oauthPayload.deleteMany({ where: { expiresAt: { lte: new Date() } } });
+    // Under the trim lock: two statements deleting many of the same rows in different orders could deadlock.
+    const [, count] = await this.prisma.$transaction([
+      this.prisma.$executeRaw`SELECT pg_advisory_xact_lock(${TRIM_LOCK})`,
+      this.prisma.$executeRaw`DELETE FROM oauth_payload WHERE expires_at <= now()`,
+    ]);
     return count;
   }
 
@@ -77,16 +84,22 @@ export class DatabaseStore {
   /** Keeps the newest pending requests of this address, and overall, within the caps. */
   private async enforceCaps(address: string): Promise<void> {
     const { maxPendingPerAddress, maxPending } = this.options.limits;
-    // One statement (one round trip): this address's beyond its cap, and everyone's beyond the overall cap.
-    // Instances trim at the same time: rows another trim holds are skipped (SKIP LOCKED), not waited for,
-    // so two trims never deadlock (a deadlock answered an anonymous /oauth/auth 500 under a flood).
-    await this.prisma.$executeRaw`
-      DELETE FROM oauth_payload WHERE (model, id) IN (
-          SELECT model, id FROM oauth_payload WHERE address = ${address} AND model IN ('Interaction', 'PushedAuthorizationRequest')
-          ORDER BY updated_at DESC OFFSET ${maxPendingPerAddress} FOR UPDATE SKIP LOCKED)
-        OR (model, id) IN (
-          SELECT model, id FROM oauth_payload WHERE model IN ('Interaction', 'PushedAuthorizationRequest')
-          ORDER BY updated_at DESC OFFSET ${maxPending} FOR UPDATE SKIP LOCKED)`;
+    // One trim at a time, across every instance on this database (a transaction-scoped advisory lock):
+    // two trims at once each deleting rows in their own order could deadlock (an anonymous /oauth/auth
+    // answered 500 under a flood), and skipping the rows another trim holds (SKIP LOCKED) left the
+    // overall count above its cap, since FOR UPDATE locks the rows OFFSET skips too. A trim is one
+    // indexed statement, so the lock is held for a moment.
+    await this.prisma.$transaction([
+      this.prisma.$executeRaw`SELECT pg_advisory_xact_lock(${TRIM_LOCK})`,
+      // This address's beyond its cap, and everyone's beyond the overall cap.
+      this.prisma.$executeRaw`
+        DELETE FROM oauth_payload WHERE (model, id) IN (
+            SELECT model, id FROM oauth_payload WHERE address = ${address} AND model IN ('Interaction', 'PushedAuthorizationRequest')
+            ORDER BY updated_at DESC OFFSET ${maxPendingPerAddress})
+          OR (model, id) IN (
+            SELECT model, id FROM oauth_payload WHERE model IN ('Interaction', 'PushedAuthorizationRequest')
+            ORDER BY updated_at DESC OFFSET ${maxPending})`,
+    ]);
   }
 
   private live(row: Row | null): AdapterPayload | undefined {
