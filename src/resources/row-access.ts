@@ -9,10 +9,21 @@ import type { Operation } from './operations.js';
 import type { ListQuery, Where } from './query.js';
 import { resources } from './registry.js';
 import type { AccessRules, RequestContext } from './request-context.js';
-import { columnsOf, Parameters, whereSql } from './sql-reads.js';
+import { columnsOf, Parameters, STORED_ROWS, whereSql } from './sql-reads.js';
 
-/** The condition rows of `resource` must meet for `operation`, for this caller; undefined: every row. */
+/**
+ * The condition stored rows of `resource` must meet for `operation`, for this
+ * caller; undefined: every row. A rule through relationships is resolved once
+ * per statement into the ids of the rows it reaches (sql-reads.ts STORED_ROWS),
+ * rather than tested row by row.
+ */
 export function rowRule(ctx: RequestContext, resource: ResourceName, operation: Operation = 'read'): Where | undefined {
+  const rule = ctx.rules?.rows(resource, operation);
+  return rule && { [STORED_ROWS]: rule };
+}
+
+/** The rule as a condition on the row's own columns and paths: for a row as a write would leave it, not stored yet. */
+function ruleOnRow(ctx: RequestContext, resource: ResourceName, operation: Operation): Where | undefined {
   return ctx.rules?.rows(resource, operation);
 }
 
@@ -111,8 +122,9 @@ export async function checkStoredRow(
   query: (text: string, values: unknown[]) => Promise<Record<string, unknown>[]>,
   notFound: () => Error,
 ): Promise<void> {
-  const read = rowRule(ctx, description.name, 'read');
-  const write = rowRule(ctx, description.name, operation);
+  // One stored row: its own condition, not the set of all the rows the rule reaches.
+  const read = ruleOnRow(ctx, description.name, 'read');
+  const write = ruleOnRow(ctx, description.name, operation);
   if (!read && !write) return;
   const params = new Parameters();
   const idParam = params.add(id, 'uuid');
@@ -135,7 +147,7 @@ export async function checkNewRow(
   values: Record<string, unknown>,
   query: (text: string, values: unknown[]) => Promise<Record<string, unknown>[]>,
 ): Promise<void> {
-  const rule = rowRule(ctx, description.name, operation);
+  const rule = ruleOnRow(ctx, description.name, operation);
   if (!rule) return;
   const params = new Parameters();
   const { columns, types } = columnsOf(description);
@@ -156,7 +168,7 @@ export async function idsMeeting(
   operation: Operation,
   query: (text: string, values: unknown[]) => Promise<Record<string, unknown>[]>,
 ): Promise<Set<string>> {
-  const rule = rowRule(ctx, description.name, operation);
+  const rule = ruleOnRow(ctx, description.name, operation);
   if (!rule || !ids.length) return new Set(ids);
   const params = new Parameters();
   const idsParam = params.add(ids, 'uuid[]');
@@ -181,7 +193,7 @@ export async function idsMeetingMoved(
   owner: string | null,
   query: (text: string, values: unknown[]) => Promise<Record<string, unknown>[]>,
 ): Promise<Set<string>> {
-  const rule = rowRule(ctx, description.name, operation);
+  const rule = ruleOnRow(ctx, description.name, operation);
   if (!rule || !ids.length) return new Set(ids);
   const params = new Parameters();
   const { columns, types } = columnsOf(description);

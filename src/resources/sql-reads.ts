@@ -30,6 +30,8 @@ interface ModelColumns {
   columns: Map<string, string>;
   /** field → SQL type of its parameters */
   types: Map<string, string>;
+  /** The fields that may be NULL. */
+  nullable: Set<string>;
 }
 
 const modelColumns = new Map<ResourceName, ModelColumns>();
@@ -64,7 +66,8 @@ export function columnsOf(description: ResourceDescription): ModelColumns {
     const columns = new Map(scalars.map((f) => [f.name, f.dbName ?? f.name]));
     const types = new Map(scalars.map((f) => [f.name, sqlTypeOf(f as never)]));
     const list = scalars.map((f) => [f.dbName ?? f.name, f.name] as const);
-    found = { columns, types, select: (alias) => list.map(([c, f]) => `${alias}.${quote(c)} AS ${quote(f)}`).join(', ') };
+    const nullable = new Set(scalars.filter((f) => !f.isRequired).map((f) => f.name));
+    found = { columns, types, nullable, select: (alias) => list.map(([c, f]) => `${alias}.${quote(c)} AS ${quote(f)}`).join(', ') };
     modelColumns.set(description.name, found);
   }
   return found;
@@ -115,12 +118,81 @@ function selectList(description: ResourceDescription, alias: string, params: Par
   return [...base.columns].map(([field, column]) => `${masked.get(field) ?? `${alias}.${quote(column)}`} AS ${quote(field)}`).join(', ');
 }
 
+/**
+ * Rows of `alias` with a row through `rel` (aliased `to`) meeting `condition`,
+ * as an uncorrelated `IN (SELECT …)` rather than a correlated EXISTS: the set
+ * does not depend on the outer row, so PostgreSQL builds it once per statement
+ * (a semi-join, or a hashed subplan under OR and NOT) and keeps its cost
+ * estimates near the truth. (The same hop as a correlated EXISTS under OR is
+ * estimated as if run per row, hundreds of times the real cost, enough to
+ * cross jit_above_cost and pay tens of milliseconds of JIT compilation on
+ * every execution: a row rule's `any` of relationship paths did; see
+ * docs/benchmarks.md, "Row rules".) Never NULL, so NOT means what EXISTS's did.
+ */
+function relatedIn(description: ResourceDescription, rel: RelationshipDescription, alias: string, to: string, condition: string | undefined): string {
+  const target = resources[rel.target];
+  const own = columnsOf(description);
+  if (rel.foreignKey) {
+    const fk = `${alias}.${quote(own.columns.get(rel.foreignKey)!)}`;
+    const test = `${fk} IN (SELECT ${to}.id FROM ${quote(target.table)} ${to}${condition ? ` WHERE ${condition}` : ''})`;
+    return own.nullable.has(rel.foreignKey) ? `(${fk} IS NOT NULL AND ${test})` : test;
+  }
+  if (rel.joinTable) {
+    const j = `${to}j`;
+    const { table, column, targetColumn } = rel.joinTable;
+    return `${alias}.id IN (SELECT ${j}.${quote(column)} FROM ${quote(table)} ${j} JOIN ${quote(target.table)} ${to} ON ${to}.id = ${j}.${quote(targetColumn)}${condition ? ` WHERE ${condition}` : ''})`;
+  }
+  const inverse = target.relationships.find((r) => r.field === rel.inverse)!;
+  const theirs = columnsOf(target);
+  const back = `${to}.${quote(theirs.columns.get(inverse.foreignKey!)!)}`;
+  const conditions = [...(theirs.nullable.has(inverse.foreignKey!) ? [`${back} IS NOT NULL`] : []), ...(condition ? [condition] : [])];
+  return `${alias}.id IN (SELECT ${back} FROM ${quote(target.table)} ${to}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''})`;
+}
+
+/**
+ * The key of a `where` (row-access.ts's rowRule) that stands for "the stored
+ * rows meeting this condition": compiled as `id = ANY(ARRAY(SELECT id … ))`,
+ * the ids of the rows the condition reaches, resolved once per statement
+ * (an InitPlan) and looked up in the primary key. A top-level OR becomes one
+ * SELECT per branch (UNION ALL), so that each branch's relationship path is a
+ * semi-join over its own indexes. Only for stored rows: a row not yet written
+ * has no id among them (checkNewRow compiles its rule inline).
+ */
+export const STORED_ROWS = '$storedRowsMeeting';
+
+/** Whether a `where` goes through a relationship (then STORED_ROWS resolves it as a set; otherwise it stays a condition on the row). */
+function throughRelationship(description: ResourceDescription, where: Where): boolean {
+  return Object.entries(where).some(([key, value]) => {
+    if (value === undefined || value === null) return false;
+    if (key === 'AND' || key === 'OR' || key === 'NOT') return (Array.isArray(value) ? value : [value]).some((w) => throughRelationship(description, w as Where));
+    return key === STORED_ROWS || description.relationships.some((r) => r.field === key);
+  });
+}
+
+function storedRows(description: ResourceDescription, where: Where, alias: string, params: Parameters, depth: number): string | undefined {
+  if (!throughRelationship(description, where)) return whereSql(description, where, alias, params, depth);
+  const keys = Object.keys(where).filter((k) => where[k] !== undefined);
+  const branches = keys.length === 1 && keys[0] === 'OR' && Array.isArray(where.OR) ? (where.OR as Where[]) : [where];
+  if (!branches.length) return 'FALSE';
+  const inner = `${alias}s`;
+  const selects = branches.map((w) => {
+    const condition = whereSql(description, w, inner, params, depth);
+    return `SELECT ${inner}.id FROM ${quote(description.table)} ${inner}${condition ? ` WHERE ${condition}` : ''}`;
+  });
+  return `${alias}.id = ANY(ARRAY(${selects.join(' UNION ALL ')}))`;
+}
+
 /** Compiles a `where` of query.ts on rows of `description` aliased `alias`; undefined when it has no condition. */
 export function whereSql(description: ResourceDescription, where: Where | undefined, alias: string, params: Parameters, depth = 0): string | undefined {
   if (!where) return undefined;
   const parts: string[] = [];
   for (const [key, value] of Object.entries(where)) {
     if (value === undefined) continue;
+    if (key === STORED_ROWS) {
+      const compiled = storedRows(description, value as Where, alias, params, depth);
+      if (compiled) parts.push(compiled);
+      continue;
+    }
     if (key === 'AND' || key === 'OR') {
       const list = (Array.isArray(value) ? value : [value]) as Where[];
       const compiled = list.map((w) => whereSql(description, w, alias, params, depth));
@@ -142,9 +214,8 @@ export function whereSql(description: ResourceDescription, where: Where | undefi
       const { some, is } = value as { some?: Where; is?: Where | null };
       const inner = some ?? is;
       const to = `r${depth + 1}`;
-      const { from, on } = hop(description, rel, alias, to);
       const condition = inner ? whereSql(resources[rel.target], inner, to, params, depth + 1) : undefined;
-      parts.push(`EXISTS (SELECT 1 FROM ${from} WHERE ${on}${condition ? ` AND ${condition}` : ''})`);
+      parts.push(relatedIn(description, rel, alias, to, condition));
       continue;
     }
     const { columns, types } = columnsOf(description);
