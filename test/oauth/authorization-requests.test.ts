@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Database } from '../../src/db/database.js';
 import { createTestDatabase } from '../support/database.js';
+import { expectNoSlowerThan } from '../support/responsiveness.js';
 import { CookieJar, pkcePair, postForm } from './support/http.js';
 import { DEMO_AUTH, authorize, exchangeCode, removeDataDir, startOAuthServer, tempDataDir, type OAuthTestServer } from './support/oauth-server.js';
 
@@ -35,9 +36,9 @@ async function storedRows(server: OAuthTestServer): Promise<Record<string, numbe
   return Object.fromEntries(groups.map((g) => [g.model, g._count._all]));
 }
 
-/** Polls /healthz until stopped; the slowest answer is the longest the event loop was busy, roughly. */
+/** Polls /healthz until stopped (20 ms apart); its answers' latencies, sorted. */
 function healthProbe(server: OAuthTestServer) {
-  let slowestMs = 0;
+  const latencies: number[] = [];
   let running = true;
   const loop = (async () => {
     while (running) {
@@ -45,17 +46,32 @@ function healthProbe(server: OAuthTestServer) {
       const res = await fetch(`${server.url}/healthz`);
       await res.arrayBuffer();
       expect(res.status).toBe(200);
-      slowestMs = Math.max(slowestMs, performance.now() - started);
+      latencies.push(performance.now() - started);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   })();
   return {
-    async stop(): Promise<number> {
+    async stop(): Promise<number[]> {
       running = false;
       await loop;
-      return slowestMs;
+      return latencies.sort((a, b) => a - b);
     },
   };
+}
+
+/**
+ * /healthz meanwhile 200 harmless requests to the same server (its discovery
+ * document) from 8 connections: what the floods below are compared with, on
+ * the machine's load of the moment (test/support/responsiveness.ts).
+ */
+async function harmlessProbe(server: OAuthTestServer): Promise<number[]> {
+  const probe = healthProbe(server);
+  await batch(200, 8, async () => {
+    const res = await fetch(server.endpoint('/.well-known/openid-configuration'));
+    await res.arrayBuffer();
+    expect(res.status).toBe(200);
+  });
+  return probe.stop();
 }
 
 /** Runs `count` calls of `send` over `connections` concurrent workers; the CPU time of this process per call (server and client). */
@@ -71,12 +87,10 @@ async function batch(count: number, connections: number, send: (i: number) => Pr
   return (used.user + used.system) / 1000 / count;
 }
 
-// The slowest /healthz answer allowed while the requests run: a guard against
-// stalls of the finding's order (1.3 s after 1,500 requests), not a latency
-// target. With the fix it answers in 50-300 ms here at worst, queued behind
-// the eight request workers that share this process on a busy 2-core machine.
-// The growth itself is caught by the store-file and CPU-per-request checks.
-const HEALTHZ_MS = 1_000;
+// /healthz while the requests run, against /healthz while harmless requests
+// run: a guard against stalls of the finding's order (1.3 s after 1,500
+// requests), not a latency target. The growth itself is caught by the
+// store-file and CPU-per-request checks.
 
 describe("the finding's request: a 12 kB state, 1,500 times from 8 connections", () => {
   let server: OAuthTestServer;
@@ -95,6 +109,7 @@ describe("the finding's request: a 12 kB state, 1,500 times from 8 connections",
     expect(page).toContain('invalid_request');
     expect(page).toMatch(/the authorization request is \d+ bytes \(query string and body\); this server accepts at most 4096/);
 
+    const harmless = await harmlessProbe(server);
     const probe = healthProbe(server);
     const statuses = new Set<number>();
     try {
@@ -108,7 +123,7 @@ describe("the finding's request: a 12 kB state, 1,500 times from 8 connections",
         expect(await storedRows(server)).toEqual({});
       }
     } finally {
-      expect(await probe.stop()).toBeLessThan(HEALTHZ_MS);
+      expectNoSlowerThan(await probe.stop(), harmless);
     }
     expect([...statuses]).toEqual([400]);
   });
@@ -144,6 +159,7 @@ describe('accepted anonymous requests at the size limit, from many addresses', (
       started[i] = { address, interaction: new URL(res.headers.get('location')!, server.url).toString(), jar };
     };
 
+    const harmless = await harmlessProbe(server);
     const probe = healthProbe(server);
     const cpuPerRequestMs: number[] = [];
     let offset = 0;
@@ -157,7 +173,7 @@ describe('accepted anonymous requests at the size limit, from many addresses', (
         expect(rows.Interaction).toBeLessThanOrEqual(OVERALL);
       }
     } finally {
-      expect(await probe.stop()).toBeLessThan(HEALTHZ_MS);
+      expectNoSlowerThan(await probe.stop(), harmless);
     }
 
     // Work per request: the last 300 against 300 after warm-up (the first 100 include JIT

@@ -34,16 +34,21 @@ export async function probeWhile<T>(url: string, burst: () => Promise<T>, minPro
   return { answers, latencies: latencies.sort((a, b) => a - b) };
 }
 
-export const median = (sorted: number[]): number => sorted[Math.floor(sorted.length / 2)]!;
+/** The value at fraction `q` of sorted latencies (0.5: the median; 0.9 of ten or fewer is the slowest). */
+export const quantile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
 
 /**
- * The hostile burst's probes are no slower than twice the harmless burst's,
- * plus 50 ms (median), and plus 1 s (slowest). Work that holds the thread for
- * hundreds of milliseconds per request (an unscreened regex, an exponential
- * measure) fails this by far; the same work as the harmless requests passes
- * however busy the machine is, since both bursts share its load.
+ * The hostile burst's probes are no slower than twice the harmless burst's
+ * plus 50 ms at the median, and plus 1 s at the 90th percentile (the slowest
+ * probe, of ten or fewer). Work that holds the thread for hundreds of
+ * milliseconds per request (an unscreened regex, an exponential measure)
+ * fails this by far; the same work as the harmless requests passes however
+ * busy the machine is, since both bursts share its load, and a long run of
+ * probes is not failed by one the scheduler delayed.
  */
 export function expectNoSlowerThan(hostile: number[], harmless: number[]): void {
-  expect(median(hostile)).toBeLessThan(2 * median(harmless) + 50);
-  expect(hostile.at(-1)!).toBeLessThan(2 * harmless.at(-1)! + 1_000);
+  expect(hostile.length).toBeGreaterThan(0);
+  expect(harmless.length).toBeGreaterThan(0);
+  expect(quantile(hostile, 0.5)).toBeLessThan(2 * quantile(harmless, 0.5) + 50);
+  expect(quantile(hostile, 0.9)).toBeLessThan(2 * quantile(harmless, 0.9) + 1_000);
 }
