@@ -59,11 +59,7 @@ export class DatabaseStore {
   /** Deletes expired rows; returns how many. */
   async purgeExpired(): Promise<number> {
     // Under the trim lock: two statements deleting many of the same rows in different orders could deadlock.
-    const [, count] = await this.prisma.$transaction([
-      this.prisma.$executeRaw`SELECT pg_advisory_xact_lock(${TRIM_LOCK})`,
-      this.prisma.$executeRaw`DELETE FROM oauth_payload WHERE expires_at <= now()`,
-    ]);
-    return count;
+    return this.underTrimLock(this.prisma.$executeRaw`DELETE FROM oauth_payload WHERE expires_at <= now()`);
   }
 
   async upsert(model: string, id: string, payload: AdapterPayload, expiresInS: number | undefined): Promise<void> {
@@ -89,9 +85,8 @@ export class DatabaseStore {
     // answered 500 under a flood), and skipping the rows another trim holds (SKIP LOCKED) left the
     // overall count above its cap, since FOR UPDATE locks the rows OFFSET skips too. A trim is one
     // indexed statement, so the lock is held for a moment.
-    await this.prisma.$transaction([
-      this.prisma.$executeRaw`SELECT pg_advisory_xact_lock(${TRIM_LOCK})`,
-      // This address's beyond its cap, and everyone's beyond the overall cap.
+    // This address's beyond its cap, and everyone's beyond the overall cap.
+    await this.underTrimLock(
       this.prisma.$executeRaw`
         DELETE FROM oauth_payload WHERE (model, id) IN (
             SELECT model, id FROM oauth_payload WHERE address = ${address} AND model IN ('Interaction', 'PushedAuthorizationRequest')
@@ -99,7 +94,13 @@ export class DatabaseStore {
           OR (model, id) IN (
             SELECT model, id FROM oauth_payload WHERE model IN ('Interaction', 'PushedAuthorizationRequest')
             ORDER BY updated_at DESC OFFSET ${maxPending})`,
-    ]);
+    );
+  }
+
+  /** Runs `statement` in a transaction holding TRIM_LOCK; its count of rows. */
+  private async underTrimLock(statement: ReturnType<Prisma['$executeRaw']>): Promise<number> {
+    const [, count] = await this.prisma.$transaction([this.prisma.$executeRaw`SELECT pg_advisory_xact_lock(${TRIM_LOCK})`, statement]);
+    return count;
   }
 
   private live(row: Row | null): AdapterPayload | undefined {
