@@ -9,14 +9,19 @@ const AUDIENCE = 'https://api.example.edu';
 let as: StandInIssuer;
 let api: ProtectedApp;
 
+/** The stand-in issuer with its introspection endpoint and our client's credentials. */
+const introspecting = () => ({
+  OAUTH_ISSUER: as.issuer,
+  OAUTH_AUDIENCE: AUDIENCE,
+  OAUTH_INTROSPECTION_URL: as.introspectionUrl,
+  OAUTH_CLIENT_ID: as.clientId,
+  OAUTH_CLIENT_SECRET: as.clientSecret,
+});
+
 beforeAll(async () => {
   as = await StandInIssuer.start();
   api = await startProtectedApp({
-    OAUTH_ISSUER: as.issuer,
-    OAUTH_AUDIENCE: AUDIENCE,
-    OAUTH_INTROSPECTION_URL: as.introspectionUrl,
-    OAUTH_CLIENT_ID: as.clientId,
-    OAUTH_CLIENT_SECRET: as.clientSecret,
+    ...introspecting(),
     OAUTH_INTROSPECTION_TIMEOUT_MS: '300',
     OAUTH_INTROSPECTION_CACHE_S: '60',
     OAUTH_INTROSPECTION_NEGATIVE_CACHE_S: '1',
@@ -121,13 +126,7 @@ test('a broken introspection answer is 503, not 500', async () => {
 });
 
 test('wrong client credentials at the introspection endpoint are 503 (our fault, not the caller\'s) and logged', async () => {
-  const other = await startProtectedApp({
-    OAUTH_ISSUER: as.issuer,
-    OAUTH_AUDIENCE: AUDIENCE,
-    OAUTH_INTROSPECTION_URL: as.introspectionUrl,
-    OAUTH_CLIENT_ID: as.clientId,
-    OAUTH_CLIENT_SECRET: 'wrong',
-  });
+  const other = await startProtectedApp({ ...introspecting(), OAUTH_CLIENT_SECRET: 'wrong' });
   try {
     const token = as.issueOpaque();
     expect((await other.call('read', token)).status).toBe(503);
@@ -143,14 +142,7 @@ test('JWTs are still verified locally when introspection is configured', async (
   // Its own app: the first JWT fetches the issuer's metadata and keys, under the
   // same timeout as introspection, and this file's 300 ms is too short for that
   // on a loaded machine.
-  const app = await startProtectedApp({
-    OAUTH_ISSUER: as.issuer,
-    OAUTH_AUDIENCE: AUDIENCE,
-    OAUTH_INTROSPECTION_URL: as.introspectionUrl,
-    OAUTH_CLIENT_ID: as.clientId,
-    OAUTH_CLIENT_SECRET: as.clientSecret,
-    OAUTH_INTROSPECTION_TIMEOUT_MS: '10000',
-  });
+  const app = await startProtectedApp({ ...introspecting(), OAUTH_INTROSPECTION_TIMEOUT_MS: '10000' });
   try {
     const before = as.introspectionRequests;
     const res = await app.call('read', await as.sign({}, { audience: AUDIENCE }));
