@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Database } from '../../src/db/database.js';
 import { createTestDatabase } from '../support/database.js';
-import { expectNoSlowerThan } from '../support/responsiveness.js';
+import { expectNoSlowerThan, startProbe } from '../support/responsiveness.js';
 import { CookieJar, pkcePair, postForm } from './support/http.js';
 import { DEMO_AUTH, authorize, exchangeCode, removeDataDir, startOAuthServer, tempDataDir, type OAuthTestServer } from './support/oauth-server.js';
 
@@ -36,28 +36,8 @@ async function storedRows(server: OAuthTestServer): Promise<Record<string, numbe
   return Object.fromEntries(groups.map((g) => [g.model, g._count._all]));
 }
 
-/** Polls /healthz until stopped (20 ms apart); its answers' latencies, sorted. */
-function healthProbe(server: OAuthTestServer) {
-  const latencies: number[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const started = performance.now();
-      const res = await fetch(`${server.url}/healthz`);
-      await res.arrayBuffer();
-      expect(res.status).toBe(200);
-      latencies.push(performance.now() - started);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  })();
-  return {
-    async stop(): Promise<number[]> {
-      running = false;
-      await loop;
-      return latencies.sort((a, b) => a - b);
-    },
-  };
-}
+/** Polls /healthz (20 ms apart) until stopped: test/support/responsiveness.ts. */
+const healthProbe = (server: OAuthTestServer) => startProbe(`${server.url}/healthz`, 20);
 
 /**
  * /healthz meanwhile 200 harmless requests to the same server from 8

@@ -12,26 +12,43 @@ export interface Probed<T> {
 }
 
 /**
- * Runs `burst` while fetching `url` one request after another (at least
- * `minProbes` times), and returns the burst's answers and the probes' latencies.
+ * Fetches `url` one request after another (`pauseMs` apart) until stopped;
+ * `stop(minProbes)` waits for at least that many answers and returns their
+ * latencies in ms, sorted.
  */
-export async function probeWhile<T>(url: string, burst: () => Promise<T>, minProbes = 5): Promise<Probed<T>> {
+export function startProbe(url: string, pauseMs = 0): { stop(minProbes?: number): Promise<number[]> } {
   const latencies: number[] = [];
-  let burstDone = false;
-  const probe = (async () => {
-    while (!burstDone || latencies.length < minProbes) {
+  let minimum = Infinity;
+  const loop = (async () => {
+    while (latencies.length < minimum) {
       const started = performance.now();
       const res = await fetch(url);
       await res.arrayBuffer();
       expect(res.status).toBe(200);
       latencies.push(performance.now() - started);
+      if (pauseMs) await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   })();
-  const answers = await burst().finally(() => {
-    burstDone = true;
+  return {
+    async stop(minProbes = 0) {
+      minimum = minProbes;
+      await loop;
+      return latencies.sort((a, b) => a - b);
+    },
+  };
+}
+
+/**
+ * Runs `burst` while probing `url` (at least `minProbes` answers), and returns
+ * the burst's answers and the probes' latencies.
+ */
+export async function probeWhile<T>(url: string, burst: () => Promise<T>, minProbes = 5): Promise<Probed<T>> {
+  const probe = startProbe(url);
+  let latencies: number[] = [];
+  const answers = await burst().finally(async () => {
+    latencies = await probe.stop(minProbes);
   });
-  await probe;
-  return { answers, latencies: latencies.sort((a, b) => a - b) };
+  return { answers, latencies };
 }
 
 /** The value at fraction `q` of sorted latencies (0.5: the median; 0.9 of ten or fewer is the slowest). */
