@@ -13,8 +13,11 @@
 //   whether the last one succeeded or failed; concurrent tokens share it;
 // - keys fetched before keep verifying while attempts fail;
 // - during an outage an unknown kid is 503 (a key rotated in meanwhile cannot
-//   be ruled out, and nothing is granted), not a fetch.
-import { createRemoteJWKSet, errors, type FlattenedJWSInput, type JWTHeaderParameters, type JWTVerifyGetKey } from 'jose';
+//   be ruled out, and nothing is granted), not a fetch;
+// - a failed warm-up is not counted: it runs once, at start-up, when the issuer
+//   may be starting too (the built-in one, reached through a load balancer
+//   whose other instances are not up yet), so the first token tries again.
+import { createRemoteJWKSet, customFetch, errors, type FlattenedJWSInput, type JWTHeaderParameters, type JWTVerifyGetKey } from 'jose';
 import type { Logger } from 'pino';
 import type { TrustedIssuer } from './types.js';
 import { discoverJwksUri } from './discovery.js';
@@ -35,6 +38,16 @@ export type IssuerKeys = JWTVerifyGetKey & { warm(): Promise<void> };
 
 type RemoteKeySet = ReturnType<typeof createRemoteJWKSet>;
 
+/** fetch for jose, whose own error for an answer other than 200 does not say which answer it was. */
+const fetchNaming = async (url: string, init: RequestInit): Promise<Response> => {
+  const res = await fetch(url, init);
+  if (res.status !== 200) {
+    await res.body?.cancel();
+    throw new Error(`${url} answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
+  }
+  return res;
+};
+
 export function issuerKeys(issuer: TrustedIssuer, options: JwksOptions): IssuerKeys {
   const maxAgeMs = options.maxAgeMs ?? 10 * 60_000;
   let uri = issuer.jwksUri;
@@ -52,7 +65,7 @@ export function issuerKeys(issuer: TrustedIssuer, options: JwksOptions): IssuerK
       try {
         uri ??= await discoverJwksUri(issuer.issuer, options.timeoutMs);
         // jose never fetches by itself with these settings: every fetch is a reload() from here.
-        set ??= createRemoteJWKSet(new URL(uri), { timeoutDuration: options.timeoutMs, cooldownDuration: Infinity, cacheMaxAge: Infinity });
+        set ??= createRemoteJWKSet(new URL(uri), { timeoutDuration: options.timeoutMs, cooldownDuration: Infinity, cacheMaxAge: Infinity, [customFetch]: fetchNaming });
         await set.reload();
         loadedAt = Date.now();
         failure = undefined;
@@ -99,7 +112,12 @@ export function issuerKeys(issuer: TrustedIssuer, options: JwksOptions): IssuerK
 
   return Object.assign(getKey, {
     async warm() {
-      await refresh();
+      try {
+        await refresh();
+      } catch (error) {
+        attemptedAt = Number.NEGATIVE_INFINITY;
+        throw error;
+      }
     },
   });
 }

@@ -121,3 +121,20 @@ test('failed discovery backs off too: at most one discovery attempt per cooldown
   await sleep(COOLDOWN_MS + 100);
   expect((await app.call('read', await known())).status).toBe(200);
 });
+
+test('a warm-up that fails (an issuer still starting, behind a proxy) does not hold back the first token: it fetches at once, and the log names the HTTP status', async () => {
+  await flaky.setJwksMode('error');
+  // A cooldown far longer than the test: only an attempt the warm-up did not count can explain a 200.
+  api = await startProtectedApp({ OAUTH_ISSUER: flaky.issuer, OAUTH_AUDIENCE: AUDIENCE, OAUTH_JWKS_URI: flaky.jwksUri, OAUTH_INTROSPECTION_TIMEOUT_MS: '300' }, { jwksCooldownMs: 600_000 });
+  const before = flaky.attempts;
+  await api.builder.warm();
+  expect(flaky.attempts - before).toBe(1);
+  const warning = api.logLines.find((line) => line.includes('could not fetch the issuer keys ahead of the first token'));
+  expect(JSON.parse(warning!).reason).toBe(`cannot fetch the JWKS of ${flaky.issuer}: ${flaky.jwksUri} answered HTTP 500 Internal Server Error`);
+  await flaky.setJwksMode('normal');
+  expect((await api.call('read', await known())).status).toBe(200);
+  // That success starts the cooldown as any other: an unknown kid now is the token's fault, with no fetch.
+  const after = flaky.attempts;
+  expect((await api.call('read', await unknownKid())).status).toBe(401);
+  expect(flaky.attempts).toBe(after);
+});
