@@ -7,7 +7,8 @@
 //
 // Started by src/main.ts before it imports the server, because the
 // instrumentations patch modules as they load: node:http (server and client
-// spans, W3C traceparent in and out), Express (middleware and route spans),
+// spans, W3C traceparent in and out), Express (the route on the server span;
+// no span per middleware or router),
 // graphql (parse, validate and the operation's execute span; resolver spans
 // come from ./graphql.ts, only for slow resolvers), Prisma (operation and
 // database query spans) and undici (fetch: JWKS and introspection calls).
@@ -43,7 +44,7 @@ export async function startTracing(env: Record<string, string | undefined> = pro
     { OTLPTraceExporter },
     { registerInstrumentations },
     { HttpInstrumentation },
-    { ExpressInstrumentation },
+    { ExpressInstrumentation, ExpressLayerType },
     { GraphQLInstrumentation },
     { UndiciInstrumentation },
     { PrismaInstrumentation },
@@ -76,7 +77,9 @@ export async function startTracing(env: Record<string, string | undefined> = pro
         redactedQueryParams: secrets,
         redactedQueryParamsServer: secrets,
       }),
-      new ExpressInstrumentation(),
+      // The route on the server span (http.route), without a span for each middleware or router a
+      // request passes: those (a router's ends as it starts) cost on every request, sampled or not.
+      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER] }),
       // Resolver spans only above OTEL_RESOLVER_SPAN_MIN_MS (./graphql.ts): one per field would drown the trace.
       // allowValues off (its default): literal values in the operation's source are replaced by "*".
       new GraphQLInstrumentation({ ignoreResolveSpans: true, ignoreTrivialResolveSpans: true, allowValues: false }),
