@@ -38,12 +38,16 @@ export type IssuerKeys = JWTVerifyGetKey & { warm(): Promise<void> };
 
 type RemoteKeySet = ReturnType<typeof createRemoteJWKSet>;
 
-/** fetch for jose, whose own error for an answer other than 200 does not say which answer it was. */
+/**
+ * fetch for jose, whose own error for an answer other than 200 does not say
+ * which answer it was. The message names the URL without credentials or query.
+ */
 const fetchNaming = async (url: string, init: RequestInit): Promise<Response> => {
   const res = await fetch(url, init);
   if (res.status !== 200) {
     await res.body?.cancel();
-    throw new Error(`${url} answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
+    const { origin, pathname } = new URL(url);
+    throw new Error(`${origin}${pathname} answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
   }
   return res;
 };
