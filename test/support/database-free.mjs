@@ -4,7 +4,7 @@
 // TEST_DATABASE_URL). They start the built server on a PGlite of their own,
 // or use no database at all, so they run the same in a PGlite pass and in a
 // PostgreSQL pass on one runtime. jest.config.js leaves them out when
-// TEST_DATABASE_FILES_ONLY=1 (CI's Node.js 24 PGlite pass; its PostgreSQL
+// TEST_DATABASE_FILES_ONLY=1 (CI's Node.js 24 PostgreSQL pass; its PGlite
 // pass runs them). Read from the sources each time: nothing to keep up to date.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';

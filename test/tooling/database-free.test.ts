@@ -1,4 +1,4 @@
-// CI's Node.js 24 PGlite pass leaves out the test files that cannot reach
+// CI's Node.js 24 PostgreSQL pass leaves out the test files that cannot reach
 // the pass's database (test/support/database-free.mjs): a file that does reach
 // it, however indirectly, must never be left out.
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
