@@ -9,7 +9,7 @@ import type { Operation, Principal, RequestContext, TrustedIssuer } from './type
 import { extractBearerToken } from './bearer.js';
 import { AuthUnavailableError, ForbiddenClaimError, InsufficientScopeError, InvalidTokenError, UnauthenticatedError } from './errors.js';
 import { verifyJwt } from './jwt.js';
-import { issuerKeys, type IssuerKeys } from './issuer-keys.js';
+import { DEFAULT_JWKS_COOLDOWN_MS, issuerKeys, type IssuerKeys } from './issuer-keys.js';
 import { actorName } from './actor.js';
 import { Introspector } from './introspection.js';
 import { DEFAULT_POLICY, loadPolicyFile, PolicyFileError, type Policy } from './policy.js';
@@ -147,7 +147,7 @@ export async function createContextBuilder(options: ContextBuilderOptions): Prom
   };
   const serverPolicy = config.oauth.policyFile ? policyAt(config.oauth.policyFile, 'OAUTH_POLICY_FILE') : DEFAULT_POLICY;
   const issuers = trustedIssuers(config.oauth, options.extraIssuers ?? []);
-  const jwksOptions = { timeoutMs: introspectionTimeoutMs, cooldownMs: options.jwksCooldownMs ?? 30_000, maxAgeMs: options.jwksMaxAgeMs, logger: log };
+  const jwksOptions = { timeoutMs: introspectionTimeoutMs, cooldownMs: options.jwksCooldownMs ?? DEFAULT_JWKS_COOLDOWN_MS, maxAgeMs: options.jwksMaxAgeMs, logger: log };
   const byIssuer = new Map<string, IssuerRuntime>(
     issuers.map((issuer) => [
       issuer.issuer,

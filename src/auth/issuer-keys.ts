@@ -23,6 +23,9 @@ import type { TrustedIssuer } from './types.js';
 import { discoverJwksUri } from './discovery.js';
 import { UpstreamUnavailable } from './problems.js';
 
+/** Minimum time between two JWKS attempts unless configured: jose's default too (createRemoteJWKSet's cooldownDuration). */
+export const DEFAULT_JWKS_COOLDOWN_MS = 30_000;
+
 export interface JwksOptions {
   /** Timeout of metadata and JWKS requests. */
   timeoutMs: number;

@@ -2,8 +2,9 @@
 // stored in the database (DATABASE_URL, else PGlite in DATA_DIR). Every
 // running instance rereads the keys every DEV_KEYS_REFRESH_S: each publishes
 // the new key at its next reread, and signs with it once its activation time
-// has come (two rereads later), so no instance signs with a key another does
-// not publish yet. The retired keys stay published, so tokens they signed keep
+// has come (../oauth/key-store.ts activationDelayFor: at least two rereads, and
+// the 30 s a verifier may wait before fetching the JWKS again), so no instance
+// signs with a key another does not publish yet, and no verifier refuses it. The retired keys stay published, so tokens they signed keep
 // verifying until they expire.
 import { applyMigrations } from '../db/migrations.js';
 import { KeyStore, activationDelayFor } from '../oauth/key-store.js';

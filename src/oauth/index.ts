@@ -137,7 +137,7 @@ export async function createAuthorizationServer({ config, logger, publicUrl, db 
     let keys = await keyStore.load({ cookieKeys: !settings.cookieSecret });
     let current = await assemble(keys);
     // Every instance rereads the keys: a rotation (npm run keys:rotate, on any machine) is published by all
-    // within DEV_KEYS_REFRESH_S and signs once its activation time has come (after two rereads).
+    // within DEV_KEYS_REFRESH_S and signs once its activation time has come (./key-store.ts activationDelayFor).
     let refreshing = false;
     const refresh = setInterval(() => {
       if (refreshing) return;

@@ -13,6 +13,7 @@ import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JWK } from 'jose';
 import type { Prisma } from '../db/database.js';
+import { DEFAULT_JWKS_COOLDOWN_MS } from '../auth/issuer-keys.js';
 import { RETIRED_KEYS_KEPT, generateSigningKey, isOnDisk, keyFilePath, readSigningKeys } from './keys.js';
 
 export class KeyStoreError extends Error {
@@ -64,8 +65,14 @@ export interface KeyStoreOptions {
   activationDelayMs: number;
 }
 
-/** A rotation's key signs after every instance has reread the set twice. */
-export const activationDelayFor = (refreshS: number): number => 2 * refreshS * 1000 + 1000;
+/**
+ * A rotation's key signs only once every instance has reread the set twice and
+ * published it, and once every verifier that fetched the JWKS just before it
+ * was published may fetch it again (this server's verifier, and jose's in
+ * other services, wait DEFAULT_JWKS_COOLDOWN_MS between fetches): so a token with the new key id is never
+ * refused because a verifier's copy of the JWKS is too recent to refresh.
+ */
+export const activationDelayFor = (refreshS: number): number => Math.max(2 * refreshS * 1000, refreshS * 1000 + DEFAULT_JWKS_COOLDOWN_MS) + 1000;
 
 export class KeyStore {
   constructor(
