@@ -1,5 +1,7 @@
 // ESM Jest (oidc-provider and jose are ESM-only), TypeScript through SWC with
 // decorator metadata for type-graphql. See docs/development.md.
+import { databaseFreeTestFiles } from './test/support/database-free.mjs';
+
 const swc = [
   '@swc/jest',
   {
@@ -11,8 +13,6 @@ const swc = [
     module: { type: 'es6' },
   },
 ];
-
-import { databaseFreeTestFiles } from './test/support/database-free.mjs';
 
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 // TEST_DATABASE_FILES_ONLY=1: only the files that use the pass's test database (test/support/database-free.mjs).

@@ -4,8 +4,9 @@
 // the new key at its next reread, and signs with it once its activation time
 // has come (../oauth/key-store.ts activationDelayFor: at least two rereads, and
 // the 30 s a verifier may wait before fetching the JWKS again), so no instance
-// signs with a key another does not publish yet, and no verifier refuses it. The retired keys stay published, so tokens they signed keep
-// verifying until they expire.
+// signs with a key another does not publish yet, and no verifier refuses it.
+// The retired keys stay published, so tokens they signed keep verifying until
+// they expire.
 import { applyMigrations } from '../db/migrations.js';
 import { KeyStore, activationDelayFor } from '../oauth/key-store.js';
 import { RETIRED_KEYS_KEPT } from '../oauth/keys.js';

@@ -69,8 +69,9 @@ export interface KeyStoreOptions {
  * A rotation's key signs only once every instance has reread the set twice and
  * published it, and once every verifier that fetched the JWKS just before it
  * was published may fetch it again (this server's verifier, and jose's in
- * other services, wait DEFAULT_JWKS_COOLDOWN_MS between fetches): so a token with the new key id is never
- * refused because a verifier's copy of the JWKS is too recent to refresh.
+ * other services, wait DEFAULT_JWKS_COOLDOWN_MS between fetches): so a token
+ * with the new key id is never refused because a verifier's copy of the JWKS
+ * is too recent to refresh.
  */
 export const activationDelayFor = (refreshS: number): number => Math.max(2 * refreshS * 1000, refreshS * 1000 + DEFAULT_JWKS_COOLDOWN_MS) + 1000;
 

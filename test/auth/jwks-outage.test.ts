@@ -34,7 +34,7 @@ const known = () => flaky.sign();
 // Signed with the real key, but naming a key id the issuer never published.
 const unknownKid = () => flaky.sign({}, { kid: randomBytes(6).toString('hex') });
 
-async function start(options: { jwksUri?: boolean; jwksMaxAgeMs?: number } = {}): Promise<ProtectedApp> {
+async function start(options: { jwksUri?: boolean; jwksMaxAgeMs?: number; jwksCooldownMs?: number } = {}): Promise<ProtectedApp> {
   api = await startProtectedApp(
     {
       OAUTH_ISSUER: flaky.issuer,
@@ -42,7 +42,7 @@ async function start(options: { jwksUri?: boolean; jwksMaxAgeMs?: number } = {})
       ...(options.jwksUri === false ? {} : { OAUTH_JWKS_URI: flaky.jwksUri }),
       OAUTH_INTROSPECTION_TIMEOUT_MS: '300', // also the JWKS and metadata timeout
     },
-    { jwksCooldownMs: COOLDOWN_MS, ...(options.jwksMaxAgeMs ? { jwksMaxAgeMs: options.jwksMaxAgeMs } : {}) },
+    { jwksCooldownMs: options.jwksCooldownMs ?? COOLDOWN_MS, ...(options.jwksMaxAgeMs ? { jwksMaxAgeMs: options.jwksMaxAgeMs } : {}) },
   );
   return api;
 }
@@ -125,16 +125,16 @@ test('failed discovery backs off too: at most one discovery attempt per cooldown
 test('a warm-up that fails (an issuer still starting, behind a proxy) does not hold back the first token: it fetches at once, and the log names the HTTP status', async () => {
   await flaky.setJwksMode('error');
   // A cooldown far longer than the test: only an attempt the warm-up did not count can explain a 200.
-  api = await startProtectedApp({ OAUTH_ISSUER: flaky.issuer, OAUTH_AUDIENCE: AUDIENCE, OAUTH_JWKS_URI: flaky.jwksUri, OAUTH_INTROSPECTION_TIMEOUT_MS: '300' }, { jwksCooldownMs: 600_000 });
+  const app = await start({ jwksCooldownMs: 600_000 });
   const before = flaky.attempts;
-  await api.builder.warm();
+  await app.builder.warm();
   expect(flaky.attempts - before).toBe(1);
-  const warning = api.logLines.find((line) => line.includes('could not fetch the issuer keys ahead of the first token'));
+  const warning = app.logLines.find((line) => line.includes('could not fetch the issuer keys ahead of the first token'));
   expect(JSON.parse(warning!).reason).toBe(`cannot fetch the JWKS of ${flaky.issuer}: ${flaky.jwksUri} answered HTTP 500 Internal Server Error`);
   await flaky.setJwksMode('normal');
-  expect((await api.call('read', await known())).status).toBe(200);
+  expect((await app.call('read', await known())).status).toBe(200);
   // That success starts the cooldown as any other: an unknown kid now is the token's fault, with no fetch.
   const after = flaky.attempts;
-  expect((await api.call('read', await unknownKid())).status).toBe(401);
+  expect((await app.call('read', await unknownKid())).status).toBe(401);
   expect(flaky.attempts).toBe(after);
 });
