@@ -25,6 +25,7 @@ import {
   Kind,
   OperationTypeNode,
   type FieldNode,
+  type GraphQLField,
   type FragmentDefinitionNode,
   type GraphQLObjectType,
   type GraphQLSchema,
@@ -32,7 +33,9 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { getArgumentValues } from 'graphql/execution/values.js';
 import { authErrorResponse, isAuthError } from '../auth/errors.js';
+import { ServiceError } from '../errors.js';
 import type { GraphQLContext } from './context.js';
 import { toGraphQLError } from './errors.js';
 import { refuseHiddenNonNullFields } from './field-authorization.js';
@@ -103,7 +106,6 @@ export function writeAuthorizationPlugin(): ApolloServerPlugin<GraphQLContext> {
     // eslint-disable-next-line @typescript-eslint/require-await -- Apollo's plugin hooks return Promises
     async requestDidStart() {
       return {
-        // eslint-disable-next-line @typescript-eslint/require-await -- as above; a throw here must reach Apollo as a rejection
         async didResolveOperation({ schema, document, operation, request, contextValue }) {
           if (!operation) return;
           const root = schema.getRootType(operation.operation);
@@ -111,7 +113,7 @@ export function writeAuthorizationPlugin(): ApolloServerPlugin<GraphQLContext> {
           const fragments = new Map<string, FragmentDefinitionNode>();
           for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
           const variables = variablesOf(schema, operation, request.variables);
-          if (operation.operation === OperationTypeNode.MUTATION) authorizeWrites(root, operation, fragments, variables, contextValue);
+          if (operation.operation === OperationTypeNode.MUTATION) await authorizeWrites(root, operation, fragments, variables, contextValue);
           refuseHiddenNonNullFields(schema, root, operation.selectionSet, fragments, variables, contextValue, included);
         },
       };
@@ -119,15 +121,21 @@ export function writeAuthorizationPlugin(): ApolloServerPlugin<GraphQLContext> {
   };
 }
 
-/** Every mutation field of the operation, authorized before any runs; the first refusal is thrown. */
-function authorizeWrites(
+/**
+ * Every mutation field of the operation, authorized before any runs; the first
+ * refusal is thrown. Then, under row rules, the stored row each field names
+ * by its `id` argument (ResourceService.authorizeRows): 404 when the caller
+ * cannot see it, 403 when the rule refuses the write, before any field writes.
+ */
+async function authorizeWrites(
   root: GraphQLObjectType,
   operation: OperationDefinitionNode,
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
   variables: Variables,
   contextValue: GraphQLContext,
-): void {
+): Promise<void> {
   const definitions = root.getFields();
+  const rows: { field: FieldNode; write: WriteExtension; id: string }[] = [];
   for (const field of selectedFields(operation.selectionSet, fragments, variables)) {
     if (field.name.value === '__typename') continue;
     const write = definitions[field.name.value]?.extensions.write as WriteExtension | undefined;
@@ -139,5 +147,35 @@ function authorizeWrites(
       if (isAuthError(error)) throw refusal(error, field);
       throw error;
     }
+    if (write.kind !== 'create' && contextValue.auth.rules) {
+      const id = idArgument(definitions[field.name.value]!, field, variables);
+      if (id !== undefined) rows.push({ field, write, id });
+    }
   }
+  for (const { field, write, id } of rows) {
+    try {
+      await contextValue.services[write.resource].authorizeRows(contextValue.auth, write.kind, id);
+    } catch (error) {
+      throw rowRefusal(error, field);
+    }
+  }
+}
+
+/** The field's `id` argument as execution will see it; undefined when it has none or it is invalid (execution reports that). */
+function idArgument(definition: GraphQLField<unknown, unknown>, field: FieldNode, variables: Variables): string | undefined {
+  if (!definition.args.some((a) => a.name === 'id')) return undefined;
+  try {
+    const id = getArgumentValues(definition, field, variables).id;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A row rule's refusal (404 or 403) as a request error at the field, with its HTTP status. */
+function rowRefusal(error: unknown, field: FieldNode): unknown {
+  const translated = toGraphQLError(error);
+  if (!(translated instanceof GraphQLError) || !(error instanceof ServiceError)) return translated;
+  const status = error.code === 'not_found' ? 404 : error.code === 'forbidden' ? 403 : 400;
+  return new GraphQLError(translated.message, { nodes: field, path: [field.alias?.value ?? field.name.value], originalError: error, extensions: { ...translated.extensions, http: { status } } });
 }

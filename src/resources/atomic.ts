@@ -156,6 +156,25 @@ export class AtomicWrites {
   }
 
   /**
+   * The row rules' part of authorizing, for every operation before any runs
+   * (ResourceWrites.authorizeRows): the stored rows they write and the rows
+   * they link, as the data stands before the request. Rows made by the
+   * request itself are checked by their writes; every write checks again as
+   * it runs, in the transaction.
+   */
+  private async authorizeRows(services: Services, ctx: RequestContext, operations: readonly AtomicOperation[]): Promise<void> {
+    if (!ctx.rules) return;
+    const created = new Set(operations.flatMap((op) => (op.kind === 'create' && op.input.id ? [op.input.id] : [])));
+    for (const [index, op] of operations.entries()) {
+      try {
+        await services[op.resource].authorizeRows(ctx, op.kind, op.kind === 'create' ? undefined : op.id, linksOf(op), created);
+      } catch (error) {
+        throw new AtomicOperationError(index, error);
+      }
+    }
+  }
+
+  /**
    * Runs the operations in order, all or nothing: the limit, then every
    * operation authorized, then all of them in one transaction. `present`
    * (the door's) turns each written row into its answer inside the
@@ -169,6 +188,7 @@ export class AtomicWrites {
     asksToRead?: (index: number) => boolean,
   ): Promise<T[]> {
     const shows = this.authorize(services, ctx, operations, asksToRead);
+    await this.authorizeRows(services, ctx, operations);
     return this.transaction(ctx, async (tx, txCtx) => {
       const answers: T[] = [];
       for (const [index, op] of operations.entries()) {
@@ -182,6 +202,14 @@ export class AtomicWrites {
       return answers;
     });
   }
+}
+
+/** The ids an operation links, by relationship field. */
+function linksOf(op: AtomicOperation): Record<string, readonly string[]> {
+  const ids = (value: RelationshipValue): readonly string[] => (value === null ? [] : typeof value === 'string' ? [value] : value);
+  if (op.kind === 'create' || op.kind === 'update') return Object.fromEntries(Object.entries(op.input.relationships ?? {}).map(([field, value]) => [field, ids(value)]));
+  if (op.kind === 'delete') return {};
+  return { [op.field]: ids(op.value) };
 }
 
 /** One operation through its resource's service. */

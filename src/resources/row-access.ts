@@ -111,6 +111,38 @@ export function withoutHidden<T extends Record<string, unknown>>(ctx: RequestCon
 }
 
 /**
+ * The written row's own fields (attributes, foreign keys) that the caller's
+ * read rule and `operation`'s rule look at, with their values in `row` (the
+ * row as checked): a write under row rules applies only while they are still
+ * so (writes.ts), so a row changed between the check and the write (moved to
+ * another's course term, say) is not written. Empty without such rules.
+ */
+export function checkedValues(ctx: RequestContext, description: ResourceDescription, operation: Operation, row: Record<string, unknown>): Record<string, unknown> {
+  const fields = new Set<string>();
+  const walk = (where: Where): void => {
+    for (const [key, value] of Object.entries(where)) {
+      if (value === undefined) continue;
+      if (key === 'AND' || key === 'OR' || key === 'NOT') {
+        for (const inner of Array.isArray(value) ? (value as Where[]) : [value as Where]) walk(inner);
+        continue;
+      }
+      const rel = description.relationships.find((r) => r.field === key);
+      // A to-one through the row's own foreign key; to-many paths go through other rows.
+      if (rel) {
+        if (rel.foreignKey) fields.add(rel.foreignKey);
+      } else fields.add(key);
+    }
+  };
+  for (const op of new Set<Operation>(['read', operation])) {
+    const rule = ruleOnRow(ctx, description.name, op);
+    if (rule) walk(rule);
+  }
+  const values: Record<string, unknown> = {};
+  for (const field of fields) if (field in row) values[field] = row[field] ?? null;
+  return values;
+}
+
+/**
  * A stored row against the read and the write rule, in one statement: a row
  * the caller may not read is 404 (`notFound`), one it may read but not write is 403.
  */

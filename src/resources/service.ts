@@ -31,6 +31,7 @@ export class ResourceService {
   readonly relatedPage: ResourceReads['relatedPage'];
   readonly linkage: ResourceReads['linkage'];
   readonly authorizeWrite: ResourceWrites['authorizeWrite'];
+  readonly authorizeRows: ResourceWrites['authorizeRows'];
   readonly create: ResourceWrites['create'];
   readonly update: ResourceWrites['update'];
   readonly delete: ResourceWrites['delete'];
@@ -55,6 +56,7 @@ export class ResourceService {
     this.relatedPage = reads.relatedPage.bind(reads);
     this.linkage = reads.linkage.bind(reads);
     this.authorizeWrite = writes.authorizeWrite.bind(writes);
+    this.authorizeRows = writes.authorizeRows.bind(writes);
     this.create = writes.create.bind(writes);
     this.update = writes.update.bind(writes);
     this.delete = writes.delete.bind(writes);

@@ -27,7 +27,7 @@ import type { ResourceStore, Row } from './sql.js';
 import { checkAttributes, fieldMessages, isUuid } from './validation.js';
 import { nestedCreateData, runNested, type NestedMember } from './nested-writes.js';
 import { audited, changedNames } from './audit.js';
-import { checkNewRow, checkStoredRow, idsMeeting, idsMeetingMoved, rowRefusal, withoutHidden } from './row-access.js';
+import { checkedValues, checkNewRow, checkStoredRow, idsMeeting, idsMeetingMoved, rowRefusal, withoutHidden } from './row-access.js';
 import { randomUUID } from 'node:crypto';
 import { ForbiddenError } from '../errors.js';
 import type { Operation } from './operations.js';
@@ -89,6 +89,32 @@ export class ResourceWrites {
     return ctx.can(read) ? 'record' : 'identity';
   }
 
+  /**
+   * The row rules' part of authorizing a write, for doors that decide several
+   * writes before any runs (all-or-nothing requests, GraphQL mutations): the
+   * stored row `id` against the read and `kind`'s rule (404 invisible, 403
+   * visible but not writable), and rows it links (`links`: relationship field →
+   * ids) as the write would check them. Ids in `created` (made by an earlier
+   * write of the same request) are left to the write's own checks. Each write
+   * checks again as it runs.
+   */
+  async authorizeRows(ctx: RequestContext, kind: WriteKind, id: string | undefined, links: Readonly<Record<string, readonly string[]>> = {}, created: ReadonlySet<string> = new Set()): Promise<void> {
+    if (!ctx.rules) return;
+    if (kind !== 'create') {
+      // A row made by an earlier write of this request: its write checks it.
+      if (id === undefined || created.has(id)) return;
+      if (!isUuid(id)) throw notFound(this.store, id);
+      await checkStoredRow(ctx, this.store.description, id, operationFor(kind), this.sql, () => notFound(this.store, id));
+    }
+    for (const [field, ids] of Object.entries(links)) {
+      const rel = this.store.relationship(field);
+      const known = ids.filter((i) => !created.has(i) && isUuid(i));
+      if (!rel || !known.length) continue;
+      // Members moved into this row (add, replace, create): checked as moved; removed ones only as stored.
+      await this.checkExist(rel, known, ctx, kind === 'remove' ? undefined : kind === 'create' ? null : id);
+    }
+  }
+
   /** Each write records one audit event, whatever its outcome (./audit.ts). */
   async create(ctx: RequestContext, input: WriteInput): Promise<Row> {
     return stored(ctx, audited(ctx, this.store.description.type, 'create', input.id, changedNames(input), () => this.createRecord(ctx, input), (row) => row.id), this.store.description.name);
@@ -119,6 +145,7 @@ export class ResourceWrites {
   /** An update the policy allowed (as `update`, or as `replace` of a relationship). */
   private async write(ctx: RequestContext, id: string, input: WriteInput, operation: Operation): Promise<Row> {
     const before = await this.allowed(ctx, id, operation);
+    const checked = checkedValues(ctx, this.store.description, operation, before);
     const problems: Problem[] = [];
     const { data, problems: attributeProblems } = checkAttributes(this.store.description, input.attributes ?? {}, 'update');
     problems.push(...attributeProblems);
@@ -126,7 +153,29 @@ export class ResourceWrites {
     const nested = await this.nestedData(ctx, input, problems);
     if (problems.length) throw new ValidationError(problems);
     await this.checkRules(ctx, operation, { ...before, ...data }, relationData, input);
-    return runNested(this.store, input.created, () => this.store.delegate.update({ where: { id }, data: { ...data, ...relationData, ...nested, ...audit(ctx) } }));
+    return this.asChecked(id, checked, () =>
+      runNested(this.store, input.created, () => this.store.delegate.update({ where: { id, ...checked }, data: { ...data, ...relationData, ...nested, ...audit(ctx) } })),
+    );
+  }
+
+  /**
+   * A write under row rules names, besides the id, the values its rules were
+   * checked on (`checked`, row-access.ts checkedValues), so it lands only on
+   * the row as checked, in the same statement: a row another request changed
+   * meanwhile is not written, and the answer is 409 (try again), not 404.
+   */
+  private async asChecked<T>(id: string, checked: Record<string, unknown>, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof NotFoundError) || !Object.keys(checked).length) throw error;
+      const now = await this.store.run(() => this.store.delegate.findMany({ where: { id }, select: Object.fromEntries(Object.keys(checked).map((f) => [f, true])) }));
+      const row = now[0] as Record<string, unknown> | undefined;
+      if (!row) throw error;
+      const same = Object.entries(checked).every(([field, value]) => JSON.stringify(row[field] ?? null) === JSON.stringify(value));
+      if (same) throw error;
+      throw new ConflictError(`This ${this.store.description.label} changed while the write was being checked; nothing was written. Read it again and retry.`, { kind: 'id' });
+    }
   }
 
   /** Members created with the record, each checked as its own resource's create (./nested-writes.ts). */
@@ -145,8 +194,11 @@ export class ResourceWrites {
 
   /** The stored row, or a 404 when it is missing or the row rule hides it, or a 403 when the rule refuses `operation` on it. */
   private async allowed(ctx: RequestContext, id: string, operation: Operation): Promise<Row> {
+    // Read first, then check: the write is guarded by the values read (asChecked), so the row it
+    // lands on was checked at least as late as it was read.
+    const row = await this.existing(id);
     if (ctx.rules && isUuid(id)) await checkStoredRow(ctx, this.store.description, id, operation, this.sql, () => notFound(this.store, id));
-    return this.existing(id);
+    return row;
   }
 
   /** Row rules run on the primary (or the write's transaction). */
@@ -177,8 +229,9 @@ export class ResourceWrites {
     return stored(ctx, audited(ctx, this.store.description.type, 'delete', id, [], async () => {
       ctx.authorize(operationFor('delete'));
       if (!isUuid(id)) throw notFound(this.store, id);
-      await this.allowed(ctx, id, operationFor('delete'));
-      await this.store.run(() => this.store.delegate.delete({ where: { id } }));
+      const before = await this.allowed(ctx, id, operationFor('delete'));
+      const checked = checkedValues(ctx, this.store.description, operationFor('delete'), before);
+      await this.asChecked(id, checked, () => this.store.run(() => this.store.delegate.delete({ where: { id, ...checked } })));
     }));
   }
 
@@ -219,8 +272,9 @@ export class ResourceWrites {
       return existing;
     }
     const how = kind === 'add' ? 'connect' : 'disconnect';
-    return this.store.run(() =>
-      this.store.delegate.update({ where: { id }, data: { [field]: { [how]: link.ids.map((m) => ({ id: m })) }, ...audit(ctx) } }),
+    const checked = checkedValues(ctx, this.store.description, operationFor(kind), existing);
+    return this.asChecked(id, checked, () =>
+      this.store.run(() => this.store.delegate.update({ where: { id, ...checked }, data: { [field]: { [how]: link.ids.map((m) => ({ id: m })) }, ...audit(ctx) } })),
     );
   }
 

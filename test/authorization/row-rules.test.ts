@@ -10,7 +10,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from '../../src/db/database.js';
-import { createTestDatabase } from '../support/database.js';
+import pg from 'pg';
+import { createTestDatabase, testDatabaseUrl } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { StandInIssuer } from '../support/issuer.mjs';
 
@@ -248,6 +249,99 @@ describe('writes', () => {
   });
 });
 
+describe('all-or-nothing requests decide every operation\'s rows before any write', () => {
+  const ATOMIC = 'application/vnd.api+json;ext="https://jsonapi.org/ext/atomic"';
+  const writesDuring = async (work: () => Promise<unknown>) => {
+    const writes: string[] = [];
+    const stop = db.onQuery((sql) => void (/^\s*(INSERT|UPDATE|DELETE)\b/i.test(sql) && writes.push(sql)));
+    try {
+      await work();
+    } finally {
+      stop();
+    }
+    return writes;
+  };
+  const atomic = async (caller: Caller, operations: unknown[]) => {
+    const res = await fetch(`${server.url}/v1/operations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens[caller]}`, 'content-type': ATOMIC, accept: ATOMIC },
+      body: JSON.stringify({ 'atomic:operations': operations }),
+    });
+    return { status: res.status, body: (await res.json()) as { errors: { status: string; source?: { pointer?: string } }[] } };
+  };
+  const update = (id: string, value: number) => ({ op: 'update', data: { type: 'grades', id, attributes: { grade_value: value } } });
+
+  test('JSON:API: a grade the instructor cannot see (404) or a student may not write (403) refuses the request before the first operation writes', async () => {
+    const values = async () => (await db.prisma.grade.findMany({ orderBy: { id: 'asc' } })).map((g) => [g.id, g.gradeValue, g.courseTermId]);
+    const stored = await values();
+    let answer!: Awaited<ReturnType<typeof atomic>>;
+    expect(await writesDuring(async () => (answer = await atomic('instructor', [update(ids.bobT1!, 1), update(ids.bobT2!, 1)])))).toEqual([]);
+    expect(answer.status).toBe(404);
+    expect(answer.body.errors[0]!.source?.pointer).toMatch(/^\/atomic:operations\/1\//);
+    expect(await writesDuring(async () => (answer = await atomic('student', [{ op: 'add', data: { type: 'people', attributes: { name: 'New' } } }, update(ids.aliceT1!, 1)])))).toEqual([]);
+    expect(answer.status).toBe(403);
+    expect(answer.body.errors[0]!.source?.pointer).toMatch(/^\/atomic:operations\/1/);
+    // Linking a grade the instructor cannot see into her term, after a write she may make.
+    const link = { op: 'add', ref: { type: 'course_terms', id: ids.t1, relationship: 'grades' }, data: [{ type: 'grades', id: ids.bobT2 }] };
+    expect(await writesDuring(async () => (answer = await atomic('instructor', [update(ids.bobT1!, 1), link])))).toEqual([]);
+    expect(answer.status).toBe(404);
+    expect(await values()).toEqual(stored);
+  });
+
+  test('GraphQL: a mutation field on a row the caller cannot see refuses the operation before the first field writes', async () => {
+    const grade = await db.prisma.grade.findUniqueOrThrow({ where: { id: ids.bobT1! } });
+    let answer!: { data?: unknown; errors?: { extensions: { code: string } }[] };
+    const mutation = `mutation($a: ID!, $b: ID!) @atomic { a: updateGrade(id: $a, input: { gradeValue: 1 }) { id } b: updateGrade(id: $b, input: { gradeValue: 1 }) { id } }`;
+    expect(await writesDuring(async () => (answer = await gql('instructor', mutation, { a: ids.bobT1, b: ids.bobT2 })))).toEqual([]);
+    expect(answer.errors?.[0]?.extensions.code).toBe('NOT_FOUND');
+    // Without @atomic too: mutations are authorized as a whole, rows included.
+    expect(await writesDuring(async () => (answer = await gql('instructor', mutation.replace(' @atomic', ''), { a: ids.bobT1, b: ids.bobT2 })))).toEqual([]);
+    expect(answer.errors?.[0]?.extensions.code).toBe('NOT_FOUND');
+    expect((await db.prisma.grade.findUniqueOrThrow({ where: { id: ids.bobT1! } })).gradeValue).toBe(grade.gradeValue);
+  });
+});
+
+// PostgreSQL only: PGlite's one connection cannot hold a row lock while the server writes.
+const onPostgres = testDatabaseUrl ? test : test.skip;
+onPostgres('a write lands only on the row as it was checked: a grade moved out of the instructor\'s terms meanwhile is left alone (409)', async () => {
+  const [{ name }] = (await db.prisma.$queryRaw<{ name: string }[]>`SELECT current_database() AS name`) as [{ name: string }];
+  const url = new URL(testDatabaseUrl!);
+  url.pathname = `/${name}`;
+  const registrar = new pg.Client({ connectionString: url.toString() });
+  const watcher = new pg.Client({ connectionString: url.toString() });
+  await registrar.connect();
+  await watcher.connect();
+  const before = await db.prisma.grade.findUniqueOrThrow({ where: { id: ids.bobT1! } });
+  const joes = await db.prisma.courseTerm.create({ data: { termIdentifier: '20264COMS1001W', courseId: ids.course!, instructors: { connect: [{ id: ids.joe! }] } } });
+  try {
+    // The registrar moves Bob's grade from the instructor's term to Joe's, and has not committed yet.
+    await registrar.query('BEGIN');
+    await registrar.query('UPDATE grade SET course_term_id = $1 WHERE id = $2', [joes.id, ids.bobT1]);
+    // The instructor's change is checked against the committed row (still in her term) and then waits for the row.
+    const change = rest('instructor', 'PATCH', `/v1/grades/${ids.bobT1}`, gradeBody(ids.bobT1, { grade_value: 1.3 }));
+    for (let waited = 0; ; waited += 20) {
+      const { rows } = await watcher.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'", [name]);
+      if (rows[0]!.n > 0) break;
+      if (waited > 30_000) throw new Error('the write never waited for the row');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await registrar.query('COMMIT');
+    const answer = await change;
+    expect(answer.status).toBe(409);
+    expect(answer.body.errors[0].detail).toMatch(/changed/);
+    // The grade is in Joe's term, with the value it had: nothing of the instructor's write landed.
+    const after = await db.prisma.grade.findUniqueOrThrow({ where: { id: ids.bobT1! } });
+    expect(after.courseTermId).toBe(joes.id);
+    expect(after.gradeValue).toBe(before.gradeValue);
+  } finally {
+    await registrar.query('ROLLBACK').catch(() => undefined);
+    await db.prisma.grade.update({ where: { id: ids.bobT1! }, data: { courseTermId: before.courseTermId, gradeValue: before.gradeValue } });
+    await db.prisma.courseTerm.delete({ where: { id: joes.id } });
+    await registrar.end();
+    await watcher.end();
+  }
+});
+
 test('a field rule: the hidden attribute is omitted (JSON:API), null with FORBIDDEN at its path (GraphQL), and refused as a sort key like an unknown one', async () => {
   const list = await rest('client', 'GET', '/v1/grades');
   expect(list.body.data.length).toBeGreaterThan(0);
@@ -309,6 +403,33 @@ test('the rules add no statement: the same requests run as many SQL statements w
   }
 });
 
+test('the identity claim is the policy\'s: preferred_username, or a nested claim under a claim URL', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'row-rules-identity-'));
+  const env = { OAUTH_ISSUER: as.issuer, OAUTH_AUDIENCE: as.audience, OAUTH_JWKS_URI: as.jwksUri, DEV_AUTH_SERVER: '0' };
+  const cases: [unknown, Record<string, unknown>][] = [
+    ['preferred_username', { preferred_username: 'alice' }],
+    [['https://university.example/claims', 'uni'], { 'https://university.example/claims': { uni: 'alice' } }],
+  ];
+  for (const [identityClaim, claim] of cases) {
+    const file = join(dir, `policy-${cases.findIndex((c) => c[0] === identityClaim)}.json`);
+    writeFileSync(file, JSON.stringify({ ...policy, identityClaim }));
+    const own = await startTestServer({ ...env, OAUTH_POLICY_FILE: file }, { db });
+    try {
+      const list = async (claims: Record<string, unknown>) => {
+        const token = await as.sign({ scope: 'read', client_id: 'web-app', sub: 'a-subject-id', ...claims });
+        const res = await fetch(`${own.url}/v1/grades`, { headers: { authorization: `Bearer ${token}` } });
+        expect(res.status).toBe(200);
+        return sorted(((await res.json()) as { data: { id: string }[] }).data);
+      };
+      // Alice's grades by the configured claim; \`sub\` (here not her username) no longer counts.
+      expect(await list(claim)).toEqual(await visibleGrades('student'));
+      expect(await list({ sub: 'alice' })).toEqual([]);
+    } finally {
+      await own.stop();
+    }
+  }
+});
+
 test('without row rules in the policy every grade is read, as before', async () => {
   const all = (await db.prisma.grade.findMany({ select: { id: true } })).map((g) => g.id).sort();
   for (const caller of ['student', 'nobody'] as Caller[]) {
@@ -318,7 +439,9 @@ test('without row rules in the policy every grade is read, as before', async () 
 });
 
 test('the development policy over the demo data: user1 teaches, user2 studies, registrar sees all, a client sees no values', async () => {
-  const demo = await startTestServer({ OAUTH_ISSUER: as.issuer, OAUTH_AUDIENCE: as.audience, OAUTH_JWKS_URI: as.jwksUri, DEV_AUTH_SERVER: '0', DEMO_DATA: '1', OAUTH_POLICY_FILE: 'src/auth/policies/development-policy.json' });
+  const demoDb = await createTestDatabase();
+  const demo = await startTestServer({ OAUTH_ISSUER: as.issuer, OAUTH_AUDIENCE: as.audience, OAUTH_JWKS_URI: as.jwksUri, DEV_AUTH_SERVER: '0', DEMO_DATA: '1', OAUTH_POLICY_FILE: 'src/auth/policies/development-policy.json' }, { db: demoDb });
+  const prisma = demoDb.prisma;
   try {
     const group = 'https://api.columbia.edu/claim/group';
     const read = async (claims: Record<string, unknown>) => {
@@ -332,7 +455,63 @@ test('the development policy over the demo data: user1 teaches, user2 studies, r
     const byClient = await read({ sub: 'demo-client', client_id: 'demo-client' });
     expect(byClient).toHaveLength(5);
     expect(Object.keys(byClient[0]!.attributes)).not.toContain('grade_value');
+
+    // The rows that tie a token to grades (people, students, instructors, course terms and their
+    // instructors) are the registrar's and clients' to write: no user can take another's grades.
+    const send = async (claims: Record<string, unknown>, method: string, path: string, body?: unknown) => {
+      const token = await as.sign({ scope: 'read create update delete', client_id: 'web-app', ...claims });
+      const res = await fetch(`${demo.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, accept: 'application/vnd.api+json', ...(body ? { 'content-type': 'application/vnd.api+json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      return { status: res.status, body: (res.status === 204 ? null : await res.json()) as { data: { id: string } & Record<string, unknown> } | null };
+    };
+    const user1 = { sub: 'user1', [group]: 'team-a team-c' };
+    const user2 = { sub: 'user2', [group]: 'team-a team-b' };
+    const user3 = { sub: 'user3' };
+    const registrar = { sub: 'registrar', [group]: 'registrar' };
+    const personOf = async (username: string) => (await prisma.person.findUniqueOrThrow({ where: { username }, include: { student: true, instructor: true } }));
+    const two = await personOf('user2');
+    const john = await personOf('user1');
+    const herGrade = await prisma.grade.findFirstOrThrow({ where: { studentId: two.student!.id } });
+    const snapshot = async () => ({
+      people: await prisma.person.findMany({ orderBy: { id: 'asc' } }),
+      students: await prisma.student.findMany({ orderBy: { id: 'asc' } }),
+      instructors: await prisma.instructor.findMany({ orderBy: { id: 'asc' }, include: { courseTerms: { select: { id: true }, orderBy: { id: 'asc' } } } }),
+      courses: await prisma.course.count(),
+      terms: await prisma.courseTerm.count(),
+      grades: await prisma.grade.findMany({ orderBy: { id: 'asc' } }),
+    });
+    const stored = await snapshot();
+    // user3 (no person) renames User Two's login to their own, or makes a person of their own and a student of User Two's grades.
+    expect((await send(user3, 'PATCH', `/v1/people/${two.id}`, { data: { type: 'people', id: two.id, attributes: { username: 'user3' } } })).status).toBe(403);
+    expect((await send(user3, 'POST', '/v1/people', { data: { type: 'people', attributes: { name: 'Three', username: 'user3' } } })).status).toBe(403);
+    expect((await send(user3, 'PATCH', `/v1/students/${two.student!.id}/relationships/person`, { data: { type: 'people', id: john.id } })).status).toBe(403);
+    // user2 (a student) makes herself an instructor of her own term, from either side.
+    expect((await send(user2, 'POST', '/v1/instructors', { data: { type: 'instructors', relationships: { person: { data: { type: 'people', id: two.id } } } } })).status).toBe(403);
+    expect((await send(user2, 'POST', `/v1/course_terms/${herGrade.courseTermId}/relationships/instructors`, { data: [{ type: 'instructors', id: john.instructor!.id }] })).status).toBe(403);
+    expect((await send(user2, 'DELETE', `/v1/instructors/${john.instructor!.id}`)).status).toBe(403);
+    expect((await send(user2, 'PATCH', `/v1/grades/${herGrade.id}`, { data: { type: 'grades', id: herGrade.id, attributes: { grade_value: 4 } } })).status).toBe(403);
+    // user1 (an instructor) deletes a course, and with it its terms and their grades.
+    const term = await prisma.courseTerm.findUniqueOrThrow({ where: { id: herGrade.courseTermId } });
+    expect((await send(user1, 'DELETE', `/v1/courses/${term.courseId}`)).status).toBe(403);
+    // GraphQL: the same rule.
+    const gql = await fetch(`${demo.url}/graphql`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await as.sign({ scope: 'read create update delete', client_id: 'web-app', ...user3 })}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation($id: ID!) { updatePerson(id: $id, input: { username: "user3" }) { id } }', variables: { id: two.id } }),
+    });
+    expect(((await gql.json()) as { errors?: { extensions: { code: string } }[] }).errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+    expect(await snapshot()).toEqual(stored);
+    // The registrar and a client may.
+    expect((await send(registrar, 'PATCH', `/v1/people/${two.id}`, { data: { type: 'people', id: two.id, attributes: { name: two.name } } })).status).toBe(200);
+    expect((await send({ sub: 'demo-client', client_id: 'demo-client' }, 'PATCH', `/v1/people/${two.id}`, { data: { type: 'people', id: two.id, attributes: { name: two.name } } })).status).toBe(200);
+    // An instructor still records grades in the terms he teaches.
+    const hisGrade = await prisma.grade.findFirstOrThrow({ where: { courseTerm: { instructors: { some: { id: john.instructor!.id } } } } });
+    expect((await send(user1, 'PATCH', `/v1/grades/${hisGrade.id}`, { data: { type: 'grades', id: hisGrade.id, attributes: { grade_value: hisGrade.gradeValue } } })).status).toBe(200);
   } finally {
     await demo.stop();
+    await demoDb.close();
   }
 });
