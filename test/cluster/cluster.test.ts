@@ -272,9 +272,9 @@ describe('three instances behind nginx on a primary and a streaming replica', ()
       }
       return ms;
     };
-    await timeSignIns(3); // warm-up
+    await timeSignIns(10); // warm-up: the instances' first sign-ins are slower (JIT, prepared statements)
     // The cheapest p99 of a few rounds: a shared, busy machine adds noise of its own.
-    const rounds = async () => Math.min(p99(await timeSignIns(12)), p99(await timeSignIns(12)));
+    const rounds = async () => Math.min(p99(await timeSignIns(12)), p99(await timeSignIns(12)), p99(await timeSignIns(12)));
     let started = performance.now();
     const before = await rounds();
     console.log(`sign-ins before: p99 ${before.toFixed(0)} ms (${((performance.now() - started) / 1000).toFixed(1)} s)`);
@@ -301,12 +301,24 @@ describe('three instances behind nginx on a primary and a streaming replica', ()
     expect(counts.Interaction).toBeLessThanOrEqual(20);
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBeLessThan(500);
 
-    const after = await rounds();
+    // The flood's tail first: the replica replays its WAL (5,000 inserts and as many deletes), on
+    // the same two cores as everything else.
+    for (let waited = 0; waited < 30_000; waited += 200) {
+      const { rows: lag } = await primarySql.query<{ behind: boolean }>('SELECT bool_or(replay_lsn < pg_current_wal_lsn()) AS behind FROM pg_stat_replication');
+      if (!lag[0]?.behind) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    let after = await rounds();
     console.log(`sign-ins after: p99 ${after.toFixed(0)} ms`);
-    // Flat: within 1.5x plus 30 ms (CI measured 97 ms before and 147 ms after once, on a machine just
-    // freed by three test passes). Unbounded rows made each sign-in scan them; the row counts above
-    // check that directly.
-    expect(after).toBeLessThanOrEqual(before * 1.5 + 30);
+    // Flat: within 20%. A slowdown the flood caused stays (unbounded rows made every sign-in scan
+    // them); a busy moment of the machine does not, so a p99 above the bound is measured again, up
+    // to three times, before it counts.
+    for (let again = 0; again < 3 && after > before * 1.2; again++) {
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      after = Math.min(after, await rounds());
+      console.log(`sign-ins after, measured again: p99 ${after.toFixed(0)} ms`);
+    }
+    expect(after).toBeLessThanOrEqual(before * 1.2);
   }, 900_000);
 
   test('30 s of mixed load while one instance gets SIGTERM, another SIGKILL and the replica stops: no idempotent request fails, every acknowledged write is stored', async () => {
