@@ -12,7 +12,8 @@
 // graphql (parse, validate and the operation's execute span; resolver spans
 // come from ./graphql.ts, only for slow resolvers), Prisma (operation and
 // database query spans) and undici (fetch: JWKS and introspection calls).
-import { trace } from '@opentelemetry/api';
+import type { IncomingMessage } from 'node:http';
+import { context, propagation, trace, type Context } from '@opentelemetry/api';
 
 export interface Tracing {
   /** Exports the spans still buffered and stops. */
@@ -40,7 +41,7 @@ export async function startTracing(env: Record<string, string | undefined> = pro
   const { register } = await import('node:module');
   register('@opentelemetry/instrumentation/hook.mjs', import.meta.url, { data: { include: HOOKED } });
   const [
-    { NodeTracerProvider, BatchSpanProcessor },
+    { NodeTracerProvider, BatchSpanProcessor, RandomIdGenerator, TraceIdRatioBasedSampler, SamplingDecision },
     { OTLPTraceExporter },
     { registerInstrumentations },
     { HttpInstrumentation },
@@ -63,9 +64,43 @@ export async function startTracing(env: Record<string, string | undefined> = pro
   const resource = defaultResource()
     .merge(resourceFromAttributes({ 'service.name': 'course-catalogue-api' }))
     .merge(detectResources({ detectors: [envDetector] }));
-  const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] });
+  // Sampling a request before its span (see headSampling below): the trace id the decision was
+  // made on is the one the server span gets (the next root trace id asked of the id generator).
+  const random = new RandomIdGenerator();
+  let decidedTraceId: string | undefined;
+  const idGenerator = {
+    generateTraceId: () => {
+      const id = decidedTraceId ?? random.generateTraceId();
+      decidedTraceId = undefined;
+      return id;
+    },
+    generateSpanId: () => random.generateSpanId(),
+  };
+  const provider = new NodeTracerProvider({ resource, idGenerator, spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] });
+  const ratio = rootRatio(env);
+  const ratioSampler = ratio === undefined ? undefined : new TraceIdRatioBasedSampler(ratio);
+  /**
+   * Head sampling of a request that starts a trace (no propagation header), with the configured
+   * ratio sampler's own decision: false, the request is traced (the server span takes the trace id
+   * decided on, so the SDK's sampler decides alike); true, it is not, and no span, attribute or
+   * child span is made for it at all (the instrumentation's ignore path), which is most of what
+   * tracing costs per request. Its log lines still carry a trace id of their own (logIds).
+   */
+  const headSampling = (req: IncomingMessage): boolean => {
+    decidedTraceId = undefined;
+    if (!ratioSampler || propagated.some((field) => req.headers[field] !== undefined)) return false;
+    const traceId = random.generateTraceId();
+    if (ratioSampler.shouldSample(context.active(), traceId).decision === SamplingDecision.RECORD_AND_SAMPLED) {
+      decidedTraceId = traceId;
+      return false;
+    }
+    unsampledIds.set(req, { trace_id: traceId, span_id: random.generateSpanId() });
+    return true;
+  };
   // The AsyncLocalStorage context manager and the W3C trace-context propagator.
   provider.register();
+  // The headers a caller's trace context comes in (W3C traceparent and tracestate), once registered.
+  const propagated = propagation.fields();
   const probes = new Set(['/healthz', '/readyz']);
   // Query parameters whose values never reach a span (url.query, url.full), besides the instrumentation's own list.
   const secrets = ['access_token', 'refresh_token', 'id_token', 'id_token_hint', 'code', 'code_verifier', 'client_secret', 'token', 'password', 'state', 'sig', 'Signature', 'AWSAccessKeyId', 'X-Goog-Signature'];
@@ -73,7 +108,7 @@ export async function startTracing(env: Record<string, string | undefined> = pro
     tracerProvider: provider,
     instrumentations: [
       new HttpInstrumentation({
-        ignoreIncomingRequestHook: (req) => probes.has((req.url ?? '').split('?')[0] ?? ''),
+        ignoreIncomingRequestHook: (req) => probes.has((req.url ?? '').split('?')[0] ?? '') || headSampling(req),
         redactedQueryParams: secrets,
         redactedQueryParamsServer: secrets,
       }),
@@ -96,10 +131,40 @@ export async function startTracing(env: Record<string, string | undefined> = pro
   };
 }
 
-/** The active span's trace id, for log lines (src/http/logger.ts); undefined outside a sampled span. */
-export function currentTraceIds(): { trace_id: string; span_id: string } | undefined {
+type LogIds = { trace_id: string; span_id: string };
+
+/** Requests the head sampler left out: the trace id their log lines carry. */
+const unsampledIds = new WeakMap<IncomingMessage, LogIds>();
+/** The same, by the context such a request runs in (the instrumentation's own for it; src/http/app.ts). */
+const unsampledContexts = new WeakMap<Context, LogIds>();
+
+/**
+ * Called first for every request (src/http/app.ts): a request the head sampler left out runs in a
+ * context of its own, which from here on names its trace id for log lines.
+ */
+export function noteUnsampledRequest(req: IncomingMessage): void {
+  const ids = unsampledIds.get(req);
+  if (ids) unsampledContexts.set(context.active(), ids);
+}
+
+/**
+ * The sampling ratio of a request that starts a trace, from the standard OTEL_TRACES_SAMPLER
+ * (traceidratio, parentbased_traceidratio) and OTEL_TRACES_SAMPLER_ARG; undefined for other samplers
+ * (always_on by default), which the SDK applies as it always does.
+ */
+export function rootRatio(env: Record<string, string | undefined>): number | undefined {
+  const sampler = env.OTEL_TRACES_SAMPLER?.trim().toLowerCase();
+  if (sampler !== 'traceidratio' && sampler !== 'parentbased_traceidratio') return undefined;
+  const arg = env.OTEL_TRACES_SAMPLER_ARG?.trim();
+  const ratio = arg ? Number(arg) : 1;
+  // The SDK's own reading: a missing or invalid argument is 1.
+  return Number.isFinite(ratio) && ratio >= 0 && ratio <= 1 ? ratio : 1;
+}
+
+/** The active span's trace id, for log lines (src/http/logger.ts); undefined outside a request or span. */
+export function currentTraceIds(): LogIds | undefined {
   const span = trace.getActiveSpan();
-  if (!span) return undefined;
+  if (!span) return unsampledContexts.get(context.active());
   // Unsampled too: the trace id still ties the lines of one request together.
   const { traceId, spanId } = span.spanContext();
   return { trace_id: traceId, span_id: spanId };

@@ -15,6 +15,7 @@ let issuer: StandInIssuer;
 let receiver: OtlpReceiver;
 let traced: ServerProcess | undefined;
 let untraced: ServerProcess | undefined;
+let sampled: ServerProcess | undefined;
 let token: string;
 
 function stop(p: ServerProcess | undefined): Promise<unknown> {
@@ -33,13 +34,14 @@ beforeAll(async () => {
   issuer = await StandInIssuer.start();
   receiver = await startOtlpReceiver();
   token = await issuer.token('read');
-  [traced, untraced] = await Promise.all([
+  [traced, untraced, sampled] = await Promise.all([
     spawnServer({ ...baseEnv(), OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_SERVICE_NAME: 'catalogue-under-test', OTEL_RESOLVER_SPAN_MIN_MS: '0' }),
     spawnServer(baseEnv()),
+    spawnServer({ ...baseEnv(), OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_SERVICE_NAME: 'catalogue-half', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5' }),
   ]);
 }, 180_000);
 afterAll(async () => {
-  await Promise.all([stop(traced), stop(untraced)]);
+  await Promise.all([stop(traced), stop(untraced), stop(sampled)]);
   await receiver?.stop();
   await issuer?.stop();
 });
@@ -129,6 +131,50 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
     expect(completed.length).toBeGreaterThanOrEqual(2);
     expect(completed.map((l) => l.trace_id)).toEqual(expect.arrayContaining([remoteTrace, jsonapiTrace[0]!.traceId]));
   });
+});
+
+describe('with a ratio sampler (parentbased_traceidratio 0.5)', () => {
+  test("about half the requests that start a trace are traced, each whole; a caller's decision is kept; every request's log lines carry a trace_id", async () => {
+    const post = (headers: Record<string, string> = {}) =>
+      fetch(`${sampled!.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers }, body: graphqlBody }).then(async (res) => {
+        expect(res.status).toBe(200);
+        await res.arrayBuffer();
+      });
+    const n = 200;
+    for (let i = 0; i < n; i++) await post();
+    // The caller's decision: sampled (flags 01) always traced, not sampled (00) never.
+    const kept = Array.from({ length: 5 }, (_, i) => `5${i}f92f3577b34da6a3ce929d0e0e4736`);
+    const dropped = Array.from({ length: 5 }, (_, i) => `6${i}f92f3577b34da6a3ce929d0e0e4736`);
+    for (const id of kept) await post({ traceparent: `00-${id}-00f067aa0ba902b7-01` });
+    for (const id of dropped) await post({ traceparent: `00-${id}-00f067aa0ba902b7-00` });
+    const servers = () => receiver.spans.filter((s) => s.service === 'catalogue-half' && s.kind === SERVER);
+    await receiver.until(() => kept.every((id) => servers().some((s) => s.traceId === id)));
+    await new Promise((r) => setTimeout(r, 500));
+    const traced = new Set(servers().map((s) => s.traceId));
+    for (const id of kept) expect(traced.has(id)).toBe(true);
+    for (const id of dropped) expect(traced.has(id)).toBe(false);
+    // 200 requests at 0.5: 100 expected (standard deviation 7); the ratio applied twice would give 50.
+    const started = [...traced].filter((id) => !kept.includes(id));
+    expect(started.length).toBeGreaterThanOrEqual(65);
+    expect(started.length).toBeLessThanOrEqual(135);
+    // Each traced request whole: its database spans under its GraphQL operation under its server span.
+    for (const id of started) {
+      const spans = receiver.spans.filter((s) => s.traceId === id);
+      const query = spans.find((s) => /db_query/.test(s.name));
+      expect(query && ancestry(spans, query)).toEqual(expect.arrayContaining(['POST /graphql', 'query CourseList']));
+    }
+    // Every request's line carries a trace_id: the exported trace's when traced, one of its own when not.
+    const completed = sampled!.logs
+      .flatMap((l) => l.split('\n'))
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.msg === 'request completed' && (l.req as { url?: string }).url === '/graphql');
+    expect(completed).toHaveLength(n + kept.length + dropped.length);
+    const logged = completed.map((l) => l.trace_id);
+    for (const id of logged) expect(id).toMatch(/^[0-9a-f]{32}$/);
+    expect(new Set(logged).size).toBe(logged.length);
+    for (const id of traced) expect(logged).toContain(id);
+  }, 120_000);
 });
 
 describe('without an endpoint', () => {
