@@ -19,9 +19,9 @@ import { graphqlMiddleware } from '../graphql/middleware.js';
 import { openLimiterStore, type LimiterStore } from '../throttle/limiters.js';
 import { budgetedContextBuilder, createApiBudget } from './budget.js';
 import { openRecentWriters, readRoutingContextBuilder } from '../db/read-routing.js';
-import { metricsEnabled, requestMetrics } from '../observability/metrics.js';
+import { doorOf, metricsEnabled, requestMetrics, routeOf } from '../observability/metrics.js';
 import { jsonapiRouteTemplate } from '../observability/routes.js';
-import { noteUnsampledRequest, tracingActive } from '../observability/tracing.js';
+import { requestTracing, tracingActive } from '../observability/tracing.js';
 import { createAuditTrail } from '../resources/audit.js';
 
 export interface AppDeps {
@@ -51,13 +51,8 @@ export async function createApp(deps: AppDeps): Promise<AppHandle> {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.set('etag', false); // the JSON:API door computes its own strong ETags
-  // A request traces leave out still gets a trace id for its log lines (src/observability/tracing.ts).
-  if (tracingActive()) {
-    app.use((req, _res, next) => {
-      noteUnsampledRequest(req);
-      next();
-    });
-  }
+  // Traces: the server span's route, and a trace id for the log lines of requests left unsampled (src/observability/tracing.ts).
+  if (tracingActive()) app.use(requestTracing((req, path, status) => routeOf(req, doorOf(path), path, status, jsonapiRouteTemplate)));
   // Request durations by door and route template, when METRICS_PORT is set (src/observability/metrics.ts).
   if (metricsEnabled()) app.use(requestMetrics(jsonapiRouteTemplate));
   app.use(

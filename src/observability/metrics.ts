@@ -203,14 +203,14 @@ export type JsonApiTemplate = (path: string) => string | undefined;
 
 const OAUTH_ROUTES = new Set(['auth', 'token', 'jwks', 'me', 'introspection', 'token/introspection', 'revocation', 'token/revocation', 'session', 'request', 'reg', 'interaction', '.well-known']);
 
-function doorOf(path: string): Door {
+export function doorOf(path: string): Door {
   if (path === '/v1' || path.startsWith('/v1/')) return 'jsonapi';
   if (path === '/graphql' || path.startsWith('/graphql/')) return 'graphql';
   if (path === '/oauth' || path.startsWith('/oauth/')) return 'oauth';
   return 'other';
 }
 
-function routeOf(req: Request, door: Door, path: string, status: number, jsonapi: JsonApiTemplate): string {
+export function routeOf(req: Request, door: Door, path: string, status: number, jsonapi: JsonApiTemplate): string {
   // Express routes (health, OpenAPI, assets): their own template.
   const route = (req as { route?: { path?: unknown } }).route?.path;
   if (typeof route === 'string') return `${req.baseUrl}${route}`;

@@ -115,8 +115,10 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
   test('the JSON:API request is a new trace: HTTP → database, and the JWKS/introspection client calls are client spans', () => {
     const server = jsonapiTrace.find((s) => s.kind === SERVER)!;
     expect(server.parentSpanId).toBe('');
-    // Express gives the server span its route (the door's mount point), and no span per middleware or router.
-    expect(server.attributes['http.route']).toBe('/v1');
+    // The server span's route is the request's template (as the metrics' route label), never an id;
+    // no span per middleware or router.
+    expect(server.attributes['http.route']).toBe('/v1/courses');
+    expect(server.name).toBe('GET /v1/courses');
     expect(jsonapiTrace.filter((s) => s.scope.includes('express')).map((s) => s.name)).toEqual([]);
     const dbQueries = jsonapiTrace.filter((s) => /db_query/.test(s.name));
     expect(dbQueries.length).toBeGreaterThan(0);
