@@ -147,25 +147,32 @@ async function authorizeWrites(
       if (isAuthError(error)) throw refusal(error, field);
       throw error;
     }
-    if (write.kind !== 'create' && contextValue.auth.rules) {
-      const id = idArgument(definitions[field.name.value]!, field, variables);
+    if (contextValue.auth.rules) {
+      const id = idArgument(definitions[field.name.value]!, field, variables, write.kind === 'create');
       if (id !== undefined) rows.push({ field, write, id });
     }
   }
+  // Rows the operation's own creates make (client-generated ids) are checked by those fields.
+  const created = new Set(rows.filter((r) => r.write.kind === 'create').map((r) => r.id));
   for (const { field, write, id } of rows) {
+    if (write.kind === 'create') continue;
     try {
-      await contextValue.services[write.resource].authorizeRows(contextValue.auth, write.kind, id);
+      await contextValue.services[write.resource].authorizeRows(contextValue.auth, write.kind, id, {}, created);
     } catch (error) {
       throw rowRefusal(error, field);
     }
   }
 }
 
-/** The field's `id` argument as execution will see it; undefined when it has none or it is invalid (execution reports that). */
-function idArgument(definition: GraphQLField<unknown, unknown>, field: FieldNode, variables: Variables): string | undefined {
-  if (!definition.args.some((a) => a.name === 'id')) return undefined;
+/**
+ * The field's `id` argument (a create's: its input's client-generated `id`) as execution will see
+ * it; undefined when it has none or it is invalid (execution reports that).
+ */
+function idArgument(definition: GraphQLField<unknown, unknown>, field: FieldNode, variables: Variables, create: boolean): string | undefined {
+  if (!definition.args.some((a) => a.name === (create ? 'input' : 'id'))) return undefined;
   try {
-    const id = getArgumentValues(definition, field, variables).id;
+    const args = getArgumentValues(definition, field, variables);
+    const id = create ? (args.input as { id?: unknown } | undefined)?.id : args.id;
     return typeof id === 'string' ? id : undefined;
   } catch {
     return undefined;

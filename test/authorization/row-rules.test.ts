@@ -298,6 +298,16 @@ describe('all-or-nothing requests decide every operation\'s rows before any writ
     expect(await writesDuring(async () => (answer = await gql('instructor', mutation.replace(' @atomic', ''), { a: ids.bobT1, b: ids.bobT2 })))).toEqual([]);
     expect(answer.errors?.[0]?.extensions.code).toBe('NOT_FOUND');
     expect((await db.prisma.grade.findUniqueOrThrow({ where: { id: ids.bobT1! } })).gradeValue).toBe(grade.gradeValue);
+    // A row the operation itself creates (a client-generated id) is checked by its own field, not refused as missing.
+    const id = '11111111-2222-4333-8444-555555555555';
+    const made = await gql(
+      'instructor',
+      `mutation($id: ID!, $student: ID!, $term: ID!) @atomic { a: createGrade(input: { id: $id, credits: 3, studentId: $student, courseTermId: $term }) { id } b: updateGrade(id: $id, input: { gradeValue: 2.5 }) { id } }`,
+      { id, student: ids.carol, term: ids.t1 },
+    );
+    expect(made.errors).toBeUndefined();
+    expect((await db.prisma.grade.findUniqueOrThrow({ where: { id } })).gradeValue).toBe(2.5);
+    await db.prisma.grade.delete({ where: { id } });
   });
 });
 
