@@ -89,7 +89,7 @@ export async function startTracing(env: Record<string, string | undefined> = pro
    * ratio sampler's own decision: false, the request is traced (the server span takes the trace id
    * decided on, so the SDK's sampler decides alike); true, it is not, and no span, attribute or
    * child span is made for it at all (the instrumentation's ignore path), which is most of what
-   * tracing costs per request. Its log lines still carry a trace id of their own (logIds).
+   * tracing costs per request. Its log lines still carry a trace id of their own (unsampledIds).
    */
   const headSampling = (req: IncomingMessage): boolean => {
     decidedTraceId = undefined;

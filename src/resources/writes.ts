@@ -144,8 +144,7 @@ export class ResourceWrites {
 
   /** An update the policy allowed (as `update`, or as `replace` of a relationship). */
   private async write(ctx: RequestContext, id: string, input: WriteInput, operation: Operation): Promise<Row> {
-    const before = await this.allowed(ctx, id, operation);
-    const checked = checkedValues(ctx, this.store.description, operation, before);
+    const { row: before, checked } = await this.allowed(ctx, id, operation);
     const problems: Problem[] = [];
     const { data, problems: attributeProblems } = checkAttributes(this.store.description, input.attributes ?? {}, 'update');
     problems.push(...attributeProblems);
@@ -192,13 +191,16 @@ export class ResourceWrites {
     return this.reads.get(trustedReader, id);
   }
 
-  /** The stored row, or a 404 when it is missing or the row rule hides it, or a 403 when the rule refuses `operation` on it. */
-  private async allowed(ctx: RequestContext, id: string, operation: Operation): Promise<Row> {
+  /**
+   * The stored row, or a 404 when it is missing or the row rule hides it, or a 403 when the rule
+   * refuses `operation` on it; with the values the write must still find (`checked`, for asChecked).
+   */
+  private async allowed(ctx: RequestContext, id: string, operation: Operation): Promise<{ row: Row; checked: Record<string, unknown> }> {
     // Read first, then check: the write is guarded by the values read (asChecked), so the row it
     // lands on was checked at least as late as it was read.
     const row = await this.existing(id);
     if (ctx.rules && isUuid(id)) await checkStoredRow(ctx, this.store.description, id, operation, this.sql, () => notFound(this.store, id));
-    return row;
+    return { row, checked: checkedValues(ctx, this.store.description, operation, row) };
   }
 
   /** Row rules run on the primary (or the write's transaction). */
@@ -229,8 +231,7 @@ export class ResourceWrites {
     return stored(ctx, audited(ctx, this.store.description.type, 'delete', id, [], async () => {
       ctx.authorize(operationFor('delete'));
       if (!isUuid(id)) throw notFound(this.store, id);
-      const before = await this.allowed(ctx, id, operationFor('delete'));
-      const checked = checkedValues(ctx, this.store.description, operationFor('delete'), before);
+      const { checked } = await this.allowed(ctx, id, operationFor('delete'));
       await this.asChecked(id, checked, () => this.store.run(() => this.store.delegate.delete({ where: { id, ...checked } })));
     }));
   }
@@ -262,7 +263,7 @@ export class ResourceWrites {
     const rel = this.store.relationship(field);
     if (!rel) throw notARelationship(this.store, field);
     if (!rel.toMany) throw new ValidationError(relationshipMessages.toOneOnly(field), { kind: 'relationship', name: field });
-    const existing = await this.allowed(ctx, id, operationFor(kind));
+    const { row: existing, checked } = await this.allowed(ctx, id, operationFor(kind));
     const link = checkLink(this.store.description, field, ids);
     if (isProblem(link)) throw new ValidationError([link]);
     await this.checkExist(rel, link.ids, ctx, kind === 'add' ? id : undefined);
@@ -272,7 +273,6 @@ export class ResourceWrites {
       return existing;
     }
     const how = kind === 'add' ? 'connect' : 'disconnect';
-    const checked = checkedValues(ctx, this.store.description, operationFor(kind), existing);
     return this.asChecked(id, checked, () =>
       this.store.run(() => this.store.delegate.update({ where: { id, ...checked }, data: { [field]: { [how]: link.ids.map((m) => ({ id: m })) }, ...audit(ctx) } })),
     );
