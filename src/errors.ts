@@ -33,6 +33,17 @@ export abstract class ServiceError extends Error {
   }
 }
 
+/** The HTTP status of each kind of service error, for both doors' answers. */
+export const SERVICE_ERROR_STATUS: Readonly<Record<ServiceError['code'], number>> = {
+  not_found: 404,
+  conflict: 409,
+  validation: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  unavailable: 503,
+  timeout: 503,
+};
+
 export class NotFoundError extends ServiceError {
   readonly code = 'not_found' as const;
 }

@@ -35,7 +35,7 @@ import {
 } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values.js';
 import { authErrorResponse, isAuthError } from '../auth/errors.js';
-import { ServiceError } from '../errors.js';
+import { SERVICE_ERROR_STATUS, ServiceError } from '../errors.js';
 import type { GraphQLContext } from './context.js';
 import { toGraphQLError } from './errors.js';
 import { refuseHiddenNonNullFields } from './field-authorization.js';
@@ -179,10 +179,10 @@ function idArgument(definition: GraphQLField<unknown, unknown>, field: FieldNode
   }
 }
 
-/** A row rule's refusal (404 or 403) as a request error at the field, with its HTTP status. */
+/** A row rule's refusal (404 or 403, or what the database said) as a request error at the field, with its HTTP status. */
 function rowRefusal(error: unknown, field: FieldNode): unknown {
   const translated = toGraphQLError(error);
   if (!(translated instanceof GraphQLError) || !(error instanceof ServiceError)) return translated;
-  const status = error.code === 'not_found' ? 404 : error.code === 'forbidden' ? 403 : 400;
+  const status = SERVICE_ERROR_STATUS[error.code];
   return new GraphQLError(translated.message, { nodes: field, path: [field.alias?.value ?? field.name.value], originalError: error, extensions: { ...translated.extensions, http: { status } } });
 }

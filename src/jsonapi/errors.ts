@@ -4,7 +4,7 @@
 // module names the request's members (`source.pointer`) and parameters
 // (`source.parameter`) instead.
 import { authErrorResponse } from '../auth/errors.js';
-import { ServiceError, type ErrorSource, type Problem } from '../errors.js';
+import { SERVICE_ERROR_STATUS, ServiceError, type ErrorSource, type Problem } from '../errors.js';
 import { bodyReadError } from '../http/body-errors.js';
 import type { ResourceDescription } from '../resources/description.js';
 
@@ -110,16 +110,6 @@ function sourceOf(source: ErrorSource | undefined, scope: ErrorScope): ErrorSour
   }
 }
 
-const serviceStatus: Record<ServiceError['code'], number> = {
-  not_found: 404,
-  conflict: 409,
-  validation: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  unavailable: 503,
-  timeout: 503,
-};
-
 export interface ErrorResponse {
   status: number;
   headers: Record<string, string>;
@@ -134,7 +124,7 @@ export function errorResponse(error: unknown, scope: ErrorScope = {}): ErrorResp
   }
   if (error instanceof JsonApiError) return { status: error.status, headers: error.headers, document: { errors: error.errors } };
   if (error instanceof ServiceError) {
-    let status = serviceStatus[error.code];
+    let status = SERVICE_ERROR_STATUS[error.code];
     // A duplicate natural key is a validation error in the demo (DRF's unique
     // validator: 400); only a taken client-generated id is JSON:API's 409
     // (JSON:API 1.1 §"Creating Resources": "409 Conflict").
